@@ -1,0 +1,62 @@
+// kaito-gitops render [PATH|-]...: every Workspace defaulted plus its children, other objects
+// passed through, as one YAML stream on stdout. Nothing is written unless all input is valid.
+import { parseArgs } from "node:util";
+import { renderObjects, sourceObjects, formatFinding } from "../../workspace/render/stream.js";
+import { printJsonList, printYamlStream } from "../../workspace/render/print.js";
+import type { Command } from "../cli-io.js";
+import { ExitCode } from "../cli-io.js";
+import { readDocuments } from "../inputs.js";
+import { catalogFrom, expandFlags, toExpandOptions, UsageError } from "../options.js";
+
+export const usage = `Usage: kaito-gitops render [flags] PATH... (a file, a folder, or - for stdin)
+
+Prints every kaito.sh Workspace found, defaulted, followed by the objects it expands to
+(node claims, ConfigMap, Services, Deployment/StatefulSet or tuning Job). Other objects pass
+through unchanged. An object with the kind, namespace and name of a generated child replaces it.
+
+Flags:
+  --catalog FILE                   merge a catalog file over the built-in one (repeatable)
+  --node-claim Machine|NodeClaim   Karpenter object for GPU nodes (default Machine)
+  --workload Deployment|Rollout    single-node inference workload kind (default Deployment)
+  -n, --namespace NS               namespace for objects that name none (default "default")
+  --allow-unknown-instance-types   accept instance types the catalog lacks (fit not checked)
+  -o, --output yaml|json           output format (default yaml; json prints a v1 List)
+  -q, --quiet                      do not print warnings
+`;
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      ...expandFlags,
+      output: { type: "string", short: "o" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return ExitCode.ok;
+  }
+  const format = values.output ?? "yaml";
+  if (format !== "yaml" && format !== "json") throw new UsageError(`--output must be yaml or json; got ${JSON.stringify(format)}`);
+  if (positionals.length === 0) throw new UsageError("render needs at least one file or folder (or - for stdin)");
+
+  const options = toExpandOptions(values);
+  const catalog = await catalogFrom(values.catalog, io.cwd);
+  const { docs } = await readDocuments(positionals, io.cwd, io.stdin);
+  const result = renderObjects(sourceObjects(docs), catalog, options);
+
+  if (!values.quiet) {
+    for (const w of result.warnings) io.stderr.write(`${formatFinding(w)}\n`);
+    for (const o of result.overrides) io.stderr.write(`${formatFinding(o, "note")}\n`);
+  }
+  if (result.errors.length > 0) {
+    for (const e of result.errors) io.stderr.write(`${formatFinding(e)}\n`);
+    io.stderr.write(`render: ${result.errors.length} error(s); nothing was written\n`);
+    return ExitCode.invalid;
+  }
+  io.stdout.write(format === "json" ? printJsonList(result.objects) : printYamlStream(result.objects));
+  return ExitCode.ok;
+};

@@ -1,0 +1,53 @@
+// Build: compile TypeScript, then turn the schemas into standalone ajv validators and the
+// built-in catalog YAML into checked JSON, so `kaito-gitops` starts without compiling schemas or
+// parsing catalog YAML (its cold start is a benchmark target).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const started = Date.now();
+
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], {
+  stdio: "inherit",
+});
+
+const { default: Ajv } = await import("ajv");
+const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
+const dist = (p) => pathToFileURL(join(root, "dist", p)).href;
+const { workspaceSchema, strictSchema } = await import(dist("workspace/api/schema.js"));
+const { catalogFileSchema } = await import(dist("workspace/catalog/schema.js"));
+const { newAjv } = await import(dist("workspace/api/ajv-options.js"));
+
+const ajv = newAjv(Ajv, { code: { source: true, esm: true }, verbose: true });
+ajv.addSchema(strictSchema(workspaceSchema("v1alpha1")), "workspaceV1alpha1");
+ajv.addSchema(strictSchema(workspaceSchema("v1beta1")), "workspaceV1beta1");
+ajv.addSchema(strictSchema(catalogFileSchema), "catalogFile");
+const code = standaloneCode(ajv, {
+  workspaceV1alpha1: "workspaceV1alpha1",
+  workspaceV1beta1: "workspaceV1beta1",
+  catalogFile: "catalogFile",
+});
+// Standalone code pulls small ajv runtime helpers with require(); give the ES module one.
+const esmPrelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
+writeFileSync(join(root, "dist/workspace/api/validators.generated.js"), esmPrelude + code.replace(/^"use strict";/, ""));
+
+// The built-in catalog: checked here with the same validator a user catalog meets at load.
+const { parse } = await import("yaml");
+const validators = await import(dist("workspace/api/validators.generated.js"));
+const builtin = {};
+for (const file of ["presets.yaml", "instance-types.yaml", "settings.yaml"]) {
+  const path = join(root, "workspace/catalog", file);
+  const data = parse(readFileSync(path, "utf8"));
+  if (!validators.catalogFile(data)) {
+    const errors = validators.catalogFile.errors.map((e) => `  ${e.instancePath} ${e.message}`).join("\n");
+    throw new Error(`${path}: not a valid catalog file:\n${errors}`);
+  }
+  Object.assign(builtin, data);
+}
+mkdirSync(join(root, "dist/workspace/catalog"), { recursive: true });
+writeFileSync(join(root, "dist/workspace/catalog/builtin.generated.json"), JSON.stringify(builtin));
+console.error(`build: done in ${Date.now() - started} ms`);

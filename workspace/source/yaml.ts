@@ -1,0 +1,86 @@
+// Reading YAML (and JSON, which is YAML 1.2) with the positions kept, so every error can say
+// file:line:col. Parsing is pure: callers read the bytes.
+import { LineCounter, parseAllDocuments, isNode } from "yaml";
+import type { Document } from "yaml";
+
+export type FieldPath = readonly (string | number)[];
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** One document of a YAML stream, with a way back from a field path to where it was written. */
+export interface SourceDocument {
+  readonly value: unknown;
+  readonly file: string;
+  /** 0-based index of the document in its file (empty documents are not counted). */
+  readonly index: number;
+  /** Where the document starts. */
+  readonly start: Position;
+  /** Position of the deepest existing node along `path`. */
+  positionOf(path: FieldPath): Position;
+}
+
+/** The input could not be parsed: names the file, line and column and the parser's reason. */
+export class SourceError extends Error {
+  constructor(
+    readonly file: string,
+    readonly position: Position | undefined,
+    readonly reason: string,
+  ) {
+    super(`${file}${position ? `:${position.line}:${position.col}` : ""}: ${reason}`);
+    this.name = "SourceError";
+  }
+}
+
+/** Aliases let a small file expand to gigabytes ("billion laughs"); no real manifest needs many. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYamlStream(text: string, file: string): SourceDocument[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const toPosition = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  if (!Array.isArray(docs)) {
+    // An empty stream comes back as an EmptyStream, not an array.
+    return [];
+  }
+  const out: SourceDocument[] = [];
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      throw new SourceError(file, toPosition(error.pos[0]), firstLine(error.message));
+    }
+    if (doc.contents === null) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      throw new SourceError(file, toPosition(doc.range[0]), firstLine((e as Error).message));
+    }
+    const index = out.length;
+    out.push({
+      value,
+      file,
+      index,
+      start: toPosition(doc.contents.range?.[0] ?? doc.range[0]),
+      positionOf: (path) => toPosition(offsetOf(doc, path)),
+    });
+  }
+  return out;
+}
+
+function offsetOf(doc: Document, path: FieldPath): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return node.range[0];
+  }
+  return doc.range?.[0] ?? 0;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]?.trim() ?? message;
+}
