@@ -159,5 +159,6 @@ export function renderObjects(inputs: readonly SourceObject[], catalog: Catalog,
 }
 
 export function formatFinding(f: Finding, severity: string = f.violation.severity): string {
-  return `${f.file}:${f.position.line}:${f.position.col}: ${severity}: ${f.object}: ${formatViolation(f.violation)}`;
+  const what = f.violation.path.length === 0 ? f.violation.message : formatViolation(f.violation);
+  return `${f.file}:${f.position.line}:${f.position.col}: ${severity}: ${f.object}: ${what}`;
 }
