@@ -31,7 +31,8 @@ export function versionOf(obj: unknown): WorkspaceVersion | Violation {
   }
   const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
   if (!looksLikeWorkspace(obj)) {
-    return error("kind", ["kind"], `expected kind Workspace of ${GROUP}, got ${String(kind)} of ${String(apiVersion)}`);
+    const path = kind === KIND ? "apiVersion" : "kind";
+    return error(path, [path], `expected kind Workspace of ${GROUP}, got ${String(kind)} of ${String(apiVersion)}`);
   }
   const version = String(apiVersion).slice(GROUP.length + 1);
   if (!(VERSIONS as readonly string[]).includes(version)) {

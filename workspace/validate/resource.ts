@@ -60,6 +60,7 @@ export function checkResource(ctx: RuleContext, workload: Workload): ResourceRes
     }
   }
 
+  const declaredGpus = annotation(ctx.ws, ANNOTATION_GPUS_PER_NODE);
   let instanceType: InstanceType | undefined;
   if (instanceTypeName !== undefined) {
     instanceType = findInstanceType(ctx.catalog, instanceTypeName);
@@ -76,7 +77,7 @@ export function checkResource(ctx: RuleContext, workload: Workload): ResourceRes
         warning(
           "resource.fitNotChecked",
           ["resource", "instanceType"],
-          `instance type ${instanceTypeName} is not in the catalog: the GPU fit is not checked and each node is assumed to have ${ANNOTATION_GPUS_PER_NODE} GPUs (default 1)`,
+          `instance type ${instanceTypeName} is not in the catalog: the GPU fit is not checked and each node is assumed to have ${declaredGpus ? `${declaredGpus} GPUs (${ANNOTATION_GPUS_PER_NODE})` : `1 GPU (set ${ANNOTATION_GPUS_PER_NODE} to change it)`}`,
         ),
       );
     } else if (instanceType.deprecated) {
@@ -84,15 +85,14 @@ export function checkResource(ctx: RuleContext, workload: Workload): ResourceRes
     }
   }
 
-  const annotatedGpus = annotation(ctx.ws, ANNOTATION_GPUS_PER_NODE);
-  const gpusPerNode = instanceType?.gpuCount ?? (annotatedGpus && /^[1-9][0-9]*$/.test(annotatedGpus) ? Number(annotatedGpus) : 1);
+  const gpusPerNode = instanceType?.gpuCount ?? (declaredGpus && /^[1-9][0-9]*$/.test(declaredGpus) ? Number(declaredGpus) : 1);
   const count = resource.count;
   const bypass = annotation(ctx.ws, ANNOTATION_BYPASS_RESOURCE_CHECKS) !== undefined;
   let nodeCount = count ?? Math.max(1, preferred.length);
   let distributed = false;
 
   const { preset } = workload;
-  if (preset && (bypass || (!instanceType && instanceTypeName === undefined))) {
+  if (preset && (bypass || (instanceTypeName === undefined && preferred.length > 0))) {
     out.push(
       warning(
         "resource.fitNotChecked",
@@ -167,7 +167,7 @@ function sizeInference(
       error(
         "resource.count",
         ["resource", "count"],
-        `preset ${preset.name} needs ${gib(preset.gpuMemoryGiB)} of GPU memory and ${preset.gpuCount} GPUs; ${count} node(s) of ${it.name} give ${gib(count * it.gpuMemoryGiB)} and ${count * it.gpuCount} GPUs: set count to ${fit.minNodes} (or leave it out to derive it)${alternatives()}`,
+        `preset ${preset.name} needs ${gib(preset.gpuMemoryGiB)} of GPU memory and ${gpus(preset.gpuCount)}; ${count} node(s) of ${it.name} give ${gib(count * it.gpuMemoryGiB)} and ${gpus(count * it.gpuCount)}: set count to ${fit.minNodes} (or leave it out to derive it)${alternatives()}`,
       ),
     );
     return { nodeCount: count, distributed: false };
@@ -185,6 +185,8 @@ function sizeInference(
   }
   return { nodeCount, distributed: fit.minNodes > 1 };
 }
+
+const gpus = (n: number): string => (n === 1 ? "1 GPU" : `${n} GPUs`);
 
 function checkTuningFit(ctx: RuleContext, preset: ModelPreset, it: InstanceType, out: Violation[]): void {
   const needed = preset.tuning?.gpuMemoryGiB ?? 0;

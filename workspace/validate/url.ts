@@ -14,7 +14,8 @@ export function dataUrlProblem(raw: string): string | null {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return `${JSON.stringify(raw)} must use http or https, not ${url.protocol.replace(/:$/, "")}`;
   }
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // "localhost." and "metadata.google.internal." resolve like their dotless forms.
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost") || METADATA_HOSTS.has(host)) {
     return `${JSON.stringify(raw)} must not target a local or metadata endpoint`;
   }
@@ -35,5 +36,12 @@ function isInternalAddress(ip: string): boolean {
   const v6 = ip.toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
   if (mapped?.[1]) return isInternalAddress(mapped[1]);
+  // The URL parser writes IPv4-mapped addresses in hex: ::ffff:a9fe:a9fe is 169.254.169.254.
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (hex?.[1] && hex[2]) {
+    const hi = parseInt(hex[1], 16);
+    const lo = parseInt(hex[2], 16);
+    return isInternalAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
   return v6 === "::" || v6 === "::1" || v6.startsWith("fe80:") || v6.startsWith("fc") || v6.startsWith("fd");
 }
