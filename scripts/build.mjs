@@ -11,7 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const started = Date.now();
 
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], {
+// KAITO_GITOPS_TSCONFIG builds with another project file (e.g. leaving out work in progress).
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", process.env.KAITO_GITOPS_TSCONFIG ?? join(root, "tsconfig.json")], {
   stdio: "inherit",
 });
 
@@ -31,9 +32,8 @@ const code = standaloneCode(ajv, {
   workspaceV1beta1: "workspaceV1beta1",
   catalogFile: "catalogFile",
 });
-// Standalone code pulls small ajv runtime helpers with require(); give the ES module one.
-const esmPrelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
-writeFileSync(join(root, "dist/workspace/api/validators.generated.js"), esmPrelude + code.replace(/^"use strict";/, ""));
+if (/\brequire\(/.test(code)) throw new Error("the generated validators need an ajv runtime helper; adjust the ajv options");
+writeFileSync(join(root, "dist/workspace/api/validators.generated.js"), code);
 
 // The built-in catalog: checked here with the same validator a user catalog meets at load.
 const { parse } = await import("yaml");
@@ -49,5 +49,29 @@ for (const file of ["presets.yaml", "instance-types.yaml", "settings.yaml"]) {
   Object.assign(builtin, data);
 }
 mkdirSync(join(root, "dist/workspace/catalog"), { recursive: true });
-writeFileSync(join(root, "dist/workspace/catalog/builtin.generated.json"), JSON.stringify(builtin));
+// A module holding a JSON string: bundles with the code, and JSON.parse beats an object literal.
+writeFileSync(
+  join(root, "dist/workspace/catalog/builtin.generated.js"),
+  `export default JSON.parse(${JSON.stringify(JSON.stringify(builtin))});\n`,
+);
+
+// The command users run: our modules and the yaml library bundled into a few files, because
+// loading dozens of small modules (and yaml through Node's CommonJS loader) is most of a cold
+// start. The server-side dependencies stay in node_modules, loaded only by the commands that use them.
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const external = Object.keys(pkg.dependencies).filter((d) => d !== "yaml");
+const { build } = await import("esbuild");
+await build({
+  entryPoints: [join(root, "dist/bin/kaito-gitops.js")],
+  outdir: join(root, "dist/cli"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external,
+  // yaml is CommonJS and requires Node built-ins; bundled into ES modules it needs a require().
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  logLevel: "warning",
+});
 console.error(`build: done in ${Date.now() - started} ms`);

@@ -208,7 +208,7 @@ test("the CRD in kustomize/base/crds is the one generated from the schema", asyn
   const run = await runCli(["crd"]);
   assert.equal(run.code, 0);
   const checkedIn = readFileSync(repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml"), "utf8");
-  assert.equal(checkedIn, run.stdout, "regenerate with: node dist/bin/kaito-gitops.js crd > kustomize/base/crds/kaito.sh_workspaces.yaml");
+  assert.equal(checkedIn, run.stdout, "regenerate with: npm run crd");
   const crd = docsOf(run.stdout)[0] as { spec: { versions: { name: string; storage: boolean; additionalPrinterColumns: { name: string }[] }[] } };
   assert.deepEqual(crd.spec.versions.map((v) => [v.name, v.storage]), [["v1alpha1", false], ["v1beta1", true]]);
   assert.deepEqual(

@@ -18,8 +18,6 @@ export interface JsonSchema {
   enum?: string[];
   minimum?: number;
   maximum?: number;
-  minLength?: number;
-  maxLength?: number;
   maxItems?: number;
   minItems?: number;
   pattern?: string;
@@ -77,7 +75,7 @@ function presetSpec(version: WorkspaceVersion, what: string): JsonSchema {
     description: `The model preset to ${what}.`,
     required: ["name"],
     properties: {
-      name: str("Preset name, for example phi-3-mini-4k-instruct (kaito-gitops presets lists them).", { minLength: 1 }),
+      name: str("Preset name, for example phi-3-mini-4k-instruct (kaito-gitops presets lists them).", { pattern: "^\\S+$" }),
       accessMode: str("public (default) or private (the image comes from presetOptions.image).", {
         enum: ["public", "private"],
       }),

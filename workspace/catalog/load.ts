@@ -1,17 +1,15 @@
-// Loading catalogs: the built-in one (checked against the schema at build time, shipped as JSON
-// so start-up stays fast) and user files, checked here with the same schema. The only I/O in
-// workspace/ is reading the built-in catalog; user files arrive as text from the edges.
-import { readFileSync } from "node:fs";
+// Loading catalogs: the built-in one (checked against the schema at build time, shipped as a
+// JSON module so start-up stays fast) and user files, checked here with the same schema. User
+// files arrive as text from the edges.
 import { catalogSchemaViolations } from "../api/validator.js";
 import { parseYamlStream, SourceError } from "../source/yaml.js";
 import { formatViolation } from "../violation.js";
 import { mergeCatalogFiles } from "./catalog.js";
 import type { Catalog, CatalogFile } from "./types.js";
 
-let builtin: CatalogFile | undefined;
+import builtin from "./builtin.generated.js";
 
 export function builtinCatalogFile(): CatalogFile {
-  builtin ??= JSON.parse(readFileSync(new URL("./builtin.generated.json", import.meta.url), "utf8")) as CatalogFile;
   return builtin;
 }
 

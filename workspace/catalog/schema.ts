@@ -3,7 +3,8 @@
 import type { JsonSchema } from "../api/schema.js";
 
 const gib: JsonSchema = { type: "number", minimum: 0 };
-const name: JsonSchema = { type: "string", minLength: 1 };
+// A pattern, not minLength: length checks would make the generated validator need ajv's runtime.
+const name: JsonSchema = { type: "string", pattern: "\\S" };
 
 const preset: JsonSchema = {
   type: "object",

@@ -1,0 +1,72 @@
+// npm run bench:render: the CLI rendering N generated Workspaces beside the yaml library parsing
+// and re-printing the same output, and a cold render of one file beside a cold import of yaml.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoPath } from "../helpers/repo.js";
+import { fmt, measure, median, printTable } from "./measure.js";
+
+const cli = repoPath("dist/bin/kaito-gitops.js");
+const roundtrip = repoPath("dist/test/bench/yaml-roundtrip.js");
+const node = process.execPath;
+
+const PRESETS: readonly [string, string][] = [
+  ["phi-3-mini-4k-instruct", "Standard_NC24ads_A100_v4"],
+  ["phi-4", "Standard_NC24ads_A100_v4"],
+  ["qwen2.5-coder-7b-instruct", "g5.12xlarge"],
+  ["mistral-7b-instruct", "Standard_NV36ads_A10_v5"],
+];
+
+function workspaces(n: number): string {
+  const docs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const [preset, instanceType] = PRESETS[i % PRESETS.length] ?? PRESETS[0]!;
+    docs.push(
+      `apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: ws-${i}\n  namespace: team-${i % 17}\n` +
+        `resource:\n  instanceType: ${instanceType}\n  labelSelector:\n    matchLabels:\n      apps: ws-${i}\n` +
+        `inference:\n  preset:\n    name: ${preset}\n`,
+    );
+  }
+  return docs.join("---\n");
+}
+
+const dir = mkdtempSync(join(tmpdir(), "kaito-gitops-bench-"));
+try {
+  const rows: string[][] = [];
+  for (const n of [1_000, 10_000]) {
+    const input = join(dir, `ws-${n}.yaml`);
+    const output = join(dir, `out-${n}.yaml`);
+    writeFileSync(input, workspaces(n));
+    const render = measure([node, cli, "render", "-q", input], { stdout: output });
+    const base = measure([node, roundtrip, output], { stdout: join(dir, `roundtrip-${n}.yaml`) });
+    const mib = statSync(output).size / 1024 / 1024;
+    rows.push([
+      String(n),
+      fmt(mib, 1),
+      fmt(n / render.seconds, 0),
+      fmt(render.seconds),
+      fmt(render.peakRssMiB, 0),
+      fmt(base.seconds),
+      fmt(base.peakRssMiB, 0),
+      fmt(render.seconds / base.seconds),
+    ]);
+  }
+  console.log("render N Workspaces (one file) vs yaml parse + print of the same output");
+  printTable(["N", "out MiB", "ws/s", "render s", "render MiB", "yaml s", "yaml MiB", "ratio"], rows);
+  console.log("target: ratio <= 2.0\n");
+
+  const one = repoPath("examples/inference/phi-3-mini.yaml");
+  const renders: number[] = [];
+  const imports: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    renders.push(measure([node, cli, "render", "-q", one]).seconds);
+    imports.push(measure([node, "-e", "import('yaml')"], { cwd: repoPath() }).seconds);
+  }
+  const r = median(renders);
+  const y = median(imports);
+  console.log("cold start, median of 15 alternating runs");
+  printTable(["render one file ms", "node -e import('yaml') ms", "ratio"], [[fmt(r * 1000, 1), fmt(y * 1000, 1), fmt(r / y)]]);
+  console.log("target: ratio <= 1.5");
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
