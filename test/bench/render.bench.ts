@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { repoPath } from "../helpers/repo.js";
 import { fmt, measure, median, printTable } from "./measure.js";
 
-const cli = repoPath("dist/bin/kaito-gitops.js");
+// The command as installed (package.json "bin"): the bundled build.
+const cli = repoPath("dist/cli/kaito-gitops.js");
 const roundtrip = repoPath("dist/test/bench/yaml-roundtrip.js");
 const node = process.execPath;
 

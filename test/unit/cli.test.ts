@@ -216,3 +216,14 @@ test("the CRD in kustomize/base/crds is the one generated from the schema", asyn
     ["INSTANCE", "RESOURCEREADY", "INFERENCEREADY", "JOBSTARTED", "WORKSPACESUCCEEDED", "WORKSPACEREADY", "AGE"],
   );
 });
+
+test("the installed command (the bundled build in dist/cli) renders exactly as the modules do", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const bundled = spawnSync(process.execPath, [repoPath("dist/cli/kaito-gitops.js"), "render", "-q", "examples/"], { cwd: repoPath(), encoding: "utf8" });
+  assert.equal(bundled.status, 0, bundled.stderr);
+  const inProcess = await runCli(["render", "-q", "examples/"]);
+  assert.equal(bundled.stdout, inProcess.stdout);
+  const bad = spawnSync(process.execPath, [repoPath("dist/cli/kaito-gitops.js"), "validate", "-"], { input: "kind: [", encoding: "utf8" });
+  assert.equal(bad.status, 3);
+  assert.match(bad.stderr, /^-:1:\d+: /);
+});
