@@ -15,3 +15,5 @@ export { formatPath, formatViolation, errorsOf, warningsOf } from "./violation.j
 export type { Violation, Severity } from "./violation.js";
 export { parseYamlStream, SourceError } from "./source/yaml.js";
 export type { SourceDocument, FieldPath, Position } from "./source/yaml.js";
+export { parseRolloutSteps, DEFAULT_CANARY_STEPS } from "./rollout-steps.js";
+export type { CanaryStep } from "./rollout-steps.js";

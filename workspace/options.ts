@@ -1,6 +1,9 @@
 // Choices that are not part of a Workspace: which Kubernetes kinds to render and what to assume
 // where the Workspace is silent. Every road (webhook, controller, plugin, CLI) passes them in.
 
+import { DEFAULT_CANARY_STEPS } from "./rollout-steps.js";
+import type { CanaryStep } from "./rollout-steps.js";
+
 export type NodeClaimKind = "Machine" | "NodeClaim";
 export type WorkloadKind = "Deployment" | "Rollout";
 
@@ -13,6 +16,8 @@ export interface ExpandOptions {
   readonly namespace: string;
   /** Accept instance types the catalog does not know (the GPU fit is then not checked). */
   readonly allowUnknownInstanceTypes: boolean;
+  /** Canary steps of Rollouts, unless a Workspace's kaito-gitops.io/rollout-steps annotation says otherwise. */
+  readonly rolloutSteps: readonly CanaryStep[];
 }
 
 export const defaultExpandOptions: ExpandOptions = {
@@ -20,6 +25,7 @@ export const defaultExpandOptions: ExpandOptions = {
   workloadKind: "Deployment",
   namespace: "default",
   allowUnknownInstanceTypes: false,
+  rolloutSteps: DEFAULT_CANARY_STEPS,
 };
 
 export function expandOptions(partial: Partial<ExpandOptions> = {}): ExpandOptions {

@@ -346,6 +346,28 @@ describe("metadata and annotations (workspace/validate/metadata.ts)", () => {
       message: ["whole number from 1 to 999", 'got "0"'],
     });
   });
+
+  test("annotation.rolloutSteps: a step the canary cannot run without traffic routing", () => {
+    const result = check(inference(annotated("kaito-gitops.io/rollout-steps", "[{setWeight: 50}, {setCanaryScale: {replicas: 1}}]")));
+    expectOnly(result, {
+      rule: "annotation.rolloutSteps",
+      path: 'metadata.annotations["kaito-gitops.io/rollout-steps"]',
+      message: ["step 2", 'unsupported step "setCanaryScale"', "supported are setWeight and pause"],
+    });
+  });
+
+  test("annotation.rolloutSteps: not a list, and a weight over 100", () => {
+    expectOnly(check(inference(annotated("kaito-gitops.io/rollout-steps", "{setWeight: 50}"))), {
+      rule: "annotation.rolloutSteps",
+      path: 'metadata.annotations["kaito-gitops.io/rollout-steps"]',
+      message: ["must be a list of steps"],
+    });
+    expectOnly(check(inference(annotated("kaito-gitops.io/rollout-steps", "[{setWeight: 150}]"))), {
+      rule: "annotation.rolloutSteps",
+      path: 'metadata.annotations["kaito-gitops.io/rollout-steps"]',
+      message: ["setWeight must be a whole number from 0 to 100"],
+    });
+  });
 });
 
 describe("the workload's shape (workspace/validate/workload.ts)", () => {

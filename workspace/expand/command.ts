@@ -83,7 +83,7 @@ function transformersScript(plan: Plan, preset: ModelPreset): string {
     const rank = plan.distributed ? "${POD_INDEX}" : "0";
     const master = plan.distributed ? leaderAddress(plan) : "localhost";
     const torchrun = mergeFlags([
-      `--nnodes=${plan.nodeCount}`,
+      `--nnodes=${plan.distributed ? plan.nodeCount : 1}`,
       `--nproc_per_node=${plan.gpusPerNode}`,
       `--node_rank=${rank}`,
       `--master_addr=${master}`,
@@ -93,7 +93,7 @@ function transformersScript(plan: Plan, preset: ModelPreset): string {
   }
   const launch = mergeFlags([
     `--num_processes=${plan.gpusPerNode}`,
-    `--num_machines=${plan.nodeCount}`,
+    `--num_machines=${plan.distributed ? plan.nodeCount : 1}`,
     `--machine_rank=${plan.distributed ? "${POD_INDEX}" : "0"}`,
     "--gpu_ids=all",
     ...(plan.distributed ? [`--main_process_ip=${leaderAddress(plan)}`, `--main_process_port=${TORCH_PORT}`] : []),

@@ -51,6 +51,6 @@ function children(ws: Workspace, plan: Plan, catalog: Catalog, options: ExpandOp
   if (plan.preset && !ws.inference?.config) out.push(inferenceConfigMap(ws, plan));
   out.push(inferenceService(ws, plan));
   if (plan.distributed) out.push(headlessService(ws, plan));
-  out.push(inferenceWorkload(ws, plan, catalog.images));
+  out.push(inferenceWorkload(ws, plan, catalog.images, options));
   return out;
 }

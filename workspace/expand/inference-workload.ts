@@ -11,7 +11,11 @@ import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
+import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
+import { ANNOTATION_ROLLOUT_STEPS } from "../api/well-known.js";
 import type { Workspace } from "../api/types.js";
+import type { ExpandOptions } from "../options.js";
+import { parseRolloutSteps } from "../rollout-steps.js";
 import type { ImageSettings, ModelPreset } from "../catalog/types.js";
 import { sortKeysDeep } from "../canonical.js";
 import type { Plan } from "../plan.js";
@@ -25,11 +29,19 @@ import { DSHM_MOUNT, DSHM_VOLUME, gpuResources, gpuTolerations, nodeAffinity, pu
 
 const PROBE_PERIOD_SECONDS = 10;
 
-export function inferenceWorkload(ws: Workspace, plan: Plan, images: ImageSettings): KubeObject {
+export function inferenceWorkload(ws: Workspace, plan: Plan, images: ImageSettings, options: ExpandOptions): KubeObject {
   const template = plan.preset ? presetPod(ws, plan, plan.preset, images) : customPod(ws, plan);
+  // Rollouts manage ReplicaSets only: a model split across nodes stays a StatefulSet.
   if (plan.distributed) return statefulSet(ws, plan, template);
+  if (options.workloadKind === "Rollout") return rollout(ws, plan, template, options);
   return deployment(ws, plan, template);
 }
+
+/**
+ * Seconds a rollout may take before it counts as failed: the model's whole loading budget plus
+ * ten minutes, not Kubernetes' default 600 s, after which Argo CD would call a loading model Degraded.
+ */
+const progressDeadlineSeconds = (plan: Plan): number => (plan.preset?.readinessTimeoutMinutes ?? 30) * 60 + 600;
 
 function deployment(ws: Workspace, plan: Plan, template: IPodTemplateSpec): IDeployment & KubeObject {
   return {
@@ -41,9 +53,29 @@ function deployment(ws: Workspace, plan: Plan, template: IPodTemplateSpec): IDep
       selector: { matchLabels: selectorLabels(plan) },
       // Each pod takes a whole GPU node: there is no spare node to surge onto.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      progressDeadlineSeconds: progressDeadlineSeconds(plan),
       template,
     },
   };
+}
+
+function rollout(ws: Workspace, plan: Plan, template: IPodTemplateSpec, options: ExpandOptions): IRollout & KubeObject {
+  const annotated = ws.metadata.annotations?.[ANNOTATION_ROLLOUT_STEPS];
+  const parsed = annotated === undefined ? undefined : parseRolloutSteps(annotated);
+  const steps = parsed && "steps" in parsed ? parsed.steps : options.rolloutSteps;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    metadata: namespacedMeta(ws, plan, plan.name),
+    spec: {
+      replicas: plan.nodeCount,
+      selector: { matchLabels: selectorLabels(plan) },
+      progressDeadlineSeconds: progressDeadlineSeconds(plan),
+      template,
+      // Replica-weighted canary (no traffic routing); surge is impossible on whole GPU nodes.
+      strategy: { canary: { maxSurge: 0, maxUnavailable: 1, steps: steps.map((s) => ({ ...s })) } },
+    },
+  } as IRollout & KubeObject;
 }
 
 function statefulSet(ws: Workspace, plan: Plan, template: IPodTemplateSpec): IStatefulSet & KubeObject {

@@ -2,9 +2,11 @@
 import {
   ANNOTATION_GPUS_PER_NODE,
   ANNOTATION_NODE_IMAGE_FAMILY,
+  ANNOTATION_ROLLOUT_STEPS,
   ANNOTATION_RUNTIME,
   NODE_IMAGE_FAMILIES,
 } from "../api/well-known.js";
+import { parseRolloutSteps } from "../rollout-steps.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
 import type { RuleContext } from "./context.js";
@@ -49,6 +51,11 @@ export function checkMetadata({ ws }: RuleContext): Violation[] {
     out.push(
       error("annotation.gpusPerNode", ["metadata", "annotations", ANNOTATION_GPUS_PER_NODE], `must be a whole number from 1 to 999; got ${JSON.stringify(gpus)}`),
     );
+  }
+  const steps = annotation(ws, ANNOTATION_ROLLOUT_STEPS);
+  if (steps !== undefined) {
+    const parsed = parseRolloutSteps(steps);
+    if ("error" in parsed) out.push(error("annotation.rolloutSteps", ["metadata", "annotations", ANNOTATION_ROLLOUT_STEPS], parsed.error));
   }
   return out;
 }
