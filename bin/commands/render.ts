@@ -3,7 +3,8 @@
 import { parseArgs } from "node:util";
 import { renderObjects, sourceObjects, formatFinding } from "../../workspace/render/stream.js";
 import { printJsonList, printYamlStream } from "../../workspace/render/print.js";
-import type { Command } from "../cli-io.js";
+import type { ExpandOptions } from "../../workspace/index.js";
+import type { CliIO, Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
 import { readDocuments } from "../inputs.js";
 import { catalogFrom, expandFlags, toExpandOptions, UsageError } from "../options.js";
@@ -43,12 +44,29 @@ export const run: Command = async (argv, io) => {
   if (format !== "yaml" && format !== "json") throw new UsageError(`--output must be yaml or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("render needs at least one file or folder (or - for stdin)");
 
-  const options = toExpandOptions(values);
-  const catalog = await catalogFrom(values.catalog, io.cwd);
-  const { docs } = await readDocuments(positionals, io.cwd, io.stdin);
+  return renderPaths(positionals, toExpandOptions(values), values.catalog ?? [], io, { quiet: values.quiet === true, format });
+};
+
+export interface RenderSettings {
+  readonly quiet: boolean;
+  readonly format: "yaml" | "json";
+  /** Refuse to print an empty stream (Argo CD would prune every object of the app). */
+  readonly requireObjects?: boolean;
+}
+
+/** Render files and folders to stdout, diagnostics to stderr; all or nothing. */
+export async function renderPaths(
+  paths: readonly string[],
+  options: ExpandOptions,
+  catalogFiles: readonly string[],
+  io: CliIO,
+  settings: RenderSettings,
+): Promise<number> {
+  const catalog = await catalogFrom(catalogFiles, io.cwd);
+  const { docs } = await readDocuments(paths, io.cwd, io.stdin);
   const result = renderObjects(sourceObjects(docs), catalog, options);
 
-  if (!values.quiet) {
+  if (!settings.quiet) {
     for (const w of result.warnings) io.stderr.write(`${formatFinding(w)}\n`);
     for (const o of result.overrides) io.stderr.write(`${formatFinding(o, "note")}\n`);
   }
@@ -57,6 +75,10 @@ export const run: Command = async (argv, io) => {
     io.stderr.write(`render: ${result.errors.length} error(s); nothing was written\n`);
     return ExitCode.invalid;
   }
-  io.stdout.write(format === "json" ? printJsonList(result.objects) : printYamlStream(result.objects));
+  if (settings.requireObjects && result.objects.length === 0) {
+    io.stderr.write(`render: no manifests found in ${paths.join(", ")}; refusing to print nothing (Argo CD would prune every object of the app)\n`);
+    return ExitCode.invalid;
+  }
+  io.stdout.write(settings.format === "json" ? printJsonList(result.objects) : printYamlStream(result.objects));
   return ExitCode.ok;
-};
+}
