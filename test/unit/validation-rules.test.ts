@@ -347,6 +347,23 @@ describe("metadata and annotations (workspace/validate/metadata.ts)", () => {
     });
   });
 
+  test("metadata.name: the Service is named after the Workspace, so the name must start with a letter", () => {
+    const result = check(inference((ws) => {
+      ws.metadata.name = "9b";
+    }));
+    expectOnly(result, { rule: "metadata.name", path: "metadata.name", message: ['"9b"', "must start with a letter"] });
+  });
+
+  test("metadata.name.distributed: a model split across nodes needs a name of at most 52 characters", () => {
+    const long = `w${"x".repeat(54)}`;
+    const result = check(inference((ws) => {
+      ws.metadata.name = long;
+      ws.resource = { instanceType: "Standard_NC80adis_H100_v5", labelSelector: { matchLabels: { apps: "big" } } };
+      ws.inference = { preset: { name: "llama-3.3-70b-instruct", presetOptions: { modelAccessSecret: "hf-token" } } };
+    }));
+    expectOnly(result, { rule: "metadata.name.distributed", path: "metadata.name", message: ["split across 2 nodes as a StatefulSet", "at most 52 characters", "this name has 55"] });
+  });
+
   test("annotation.rolloutSteps: a step the canary cannot run without traffic routing", () => {
     const result = check(inference(annotated("kaito-gitops.io/rollout-steps", "[{setWeight: 50}, {setCanaryScale: {replicas: 1}}]")));
     expectOnly(result, {
@@ -840,6 +857,16 @@ describe("adapters (workspace/validate/adapters.ts)", () => {
     expectOnly(result, { rule: "adapter.name", path: "inference.adapters[0].source.name", message: ['"Dolly_v2"', "lower case letters"] });
   });
 
+  test("adapter.name: an adapter whose init container would take the model container's name", () => {
+    const result = check(
+      withAdapters({ source: { name: "dolly", image: "registry.example.com/adapters/dolly:v1" } }),
+    );
+    assert.equal(result.violations.length, 0);
+    const clash = structuredClone(withAdapters({ source: { name: "dolly", image: "registry.example.com/adapters/dolly:v1" } }));
+    clash.metadata.name = "adapter-dolly";
+    expectOnly(check(clash), { rule: "adapter.name", path: "inference.adapters[0].source.name", message: ['init container name "adapter-dolly"', "the Workspace's"] });
+  });
+
   test("adapter.duplicate: the second adapter of the same name points at the first", () => {
     const result = check(withAdapters(ADAPTER, { source: { name: "dolly", image: "registry.example.com/adapters/dolly:v2" } }));
     expectOnly(result, {
@@ -983,6 +1010,8 @@ describe("tuning (workspace/validate/tuning.ts)", () => {
       { url: "http://[::ffff:127.0.0.1]:8080/train.parquet", why: "127.0.0.1 as an IPv4-mapped IPv6 address", message: "must not target a loopback, private or link-local address" },
       { url: "http://metadata.google.internal./computeMetadata/v1/", why: "GCP's metadata host with a trailing dot", message: "must not target a local or metadata endpoint" },
       { url: "http://localhost.:8080/train.parquet", why: "localhost with a trailing dot", message: "must not target a local or metadata endpoint" },
+      // The downloader splits its URL list on spaces.
+      { url: "https://example.com/datasets/train copy.parquet", why: "a raw space", message: "contains whitespace; encode it as %20" },
     ];
     for (const { url, why, message } of cases) {
       test(`${why}: ${url}`, () => {

@@ -10,7 +10,8 @@ import { sortKeysDeep } from "../canonical.js";
 import { DEFAULT_ADAPTER_STRENGTH } from "../defaults.js";
 import { ADAPTERS_DIR } from "./command.js";
 
-const ADAPTER_VOLUME = "adapter-volume";
+/** Shared by the image adapters' copies; no volume adapter ("adapter-<name>") can take this name. */
+const ADAPTER_VOLUME = "adapters";
 
 export interface AdapterParts {
   initContainers: IContainer[];

@@ -21,6 +21,11 @@ export function checkAdapters(ctx: RuleContext, runtime: Runtime | undefined): V
       // The name becomes an init container name and a folder: a DNS label, short enough for "adapter-<name>".
       const problem = dns1123LabelProblem(source.name, 55);
       if (problem) out.push(error("adapter.name", [...base, "source", "name"], `${JSON.stringify(source.name)} ${problem}`));
+      if (`adapter-${source.name}` === ctx.ws.metadata.name) {
+        out.push(
+          error("adapter.name", [...base, "source", "name"], `adapter ${JSON.stringify(source.name)} would get the init container name "adapter-${source.name}", which is the Workspace's (and so the model container's) name; rename one of them`),
+        );
+      }
       const first = seen.get(source.name);
       if (first !== undefined) {
         out.push(error("adapter.duplicate", [...base, "source", "name"], `duplicate adapter name ${JSON.stringify(source.name)} (also at inference.adapters[${first}])`));

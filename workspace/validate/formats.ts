@@ -14,6 +14,15 @@ export function dns1123LabelProblem(value: string, maxLength = 63): string | nul
   return null;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Service names: a DNS-1123 label that starts with a letter. */
+export function dns1035LabelProblem(value: string, maxLength = 63): string | null {
+  const problem = dns1123LabelProblem(value, maxLength);
+  if (problem) return problem;
+  return DNS1035_LABEL.test(value) ? null : "must start with a letter";
+}
+
 export function dns1123SubdomainProblem(value: string): string | null {
   if (value.length === 0) return "must not be empty";
   if (value.length > 253) return `must be at most 253 characters (has ${value.length})`;

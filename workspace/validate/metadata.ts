@@ -11,7 +11,7 @@ import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
 import type { RuleContext } from "./context.js";
 import { annotation } from "./context.js";
-import { dns1123LabelProblem } from "./formats.js";
+import { dns1035LabelProblem, dns1123LabelProblem } from "./formats.js";
 
 export function checkMetadata({ ws }: RuleContext): Violation[] {
   const out: Violation[] = [];
@@ -19,9 +19,9 @@ export function checkMetadata({ ws }: RuleContext): Violation[] {
   if (name === undefined || name === "") {
     out.push(error("metadata.name", ["metadata", "name"], "required: a Workspace needs a name (generateName is not supported)"));
   } else {
-    // Children are named after the Workspace (Service "<name>-headless", pods "<name>-0"), so
-    // the name must be a DNS label, as KAITO requires.
-    const problem = dns1123LabelProblem(name, 63);
+    // Children are named after the Workspace, its Service among them, so the name must be a
+    // DNS-1035 label: KAITO's DNS-1123 label rule, and a leading letter for the Service.
+    const problem = dns1035LabelProblem(name, 63);
     if (problem) out.push(error("metadata.name", ["metadata", "name"], `${JSON.stringify(name)} ${problem}`));
   }
   const namespace = ws.metadata.namespace;

@@ -13,6 +13,9 @@ import { annotation } from "./context.js";
 /** KAITO's v1alpha1 CRD defaulted the instance type; v1beta1 requires one. */
 export const V1ALPHA1_DEFAULT_INSTANCE_TYPE = "Standard_NC24ads_A100_v4";
 
+/** A StatefulSet's pods get a label "<name>-<10-char hash>", and label values stop at 63 characters. */
+const MAX_STATEFULSET_NAME = 52;
+
 /** Above this share of the nodes' GPU memory a fit is "only just": worth a warning. */
 const TIGHT_FIT = 0.9;
 
@@ -88,7 +91,8 @@ export function checkResource(ctx: RuleContext, workload: Workload): ResourceRes
   const gpusPerNode = instanceType?.gpuCount ?? (declaredGpus && /^[1-9][0-9]*$/.test(declaredGpus) ? Number(declaredGpus) : 1);
   const count = resource.count;
   const bypass = annotation(ctx.ws, ANNOTATION_BYPASS_RESOURCE_CHECKS) !== undefined;
-  let nodeCount = count ?? Math.max(1, preferred.length);
+  // Tuning runs on one node whatever else is given; inference defaults to one node per preferred node.
+  let nodeCount = workload.mode === "tuning" ? (count ?? 1) : (count ?? Math.max(1, preferred.length));
   let distributed = false;
 
   const { preset } = workload;
@@ -183,7 +187,18 @@ function sizeInference(
       ),
     );
   }
-  return { nodeCount, distributed: fit.minNodes > 1 };
+  const distributed = fit.minNodes > 1;
+  const name = ctx.ws.metadata.name ?? "";
+  if (distributed && name.length > MAX_STATEFULSET_NAME) {
+    out.push(
+      error(
+        "metadata.name.distributed",
+        ["metadata", "name"],
+        `${preset.name} is split across ${nodeCount} nodes as a StatefulSet, whose name may have at most ${MAX_STATEFULSET_NAME} characters (its pods' controller-revision-hash label adds 11); this name has ${name.length}`,
+      ),
+    );
+  }
+  return { nodeCount, distributed };
 }
 
 const gpus = (n: number): string => (n === 1 ? "1 GPU" : `${n} GPUs`);

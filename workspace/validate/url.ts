@@ -5,6 +5,8 @@ import { isIP } from "node:net";
 const METADATA_HOSTS = new Set(["metadata.google.internal", "instance-data.ec2.internal", "metadata.azure.internal"]);
 
 export function dataUrlProblem(raw: string): string | null {
+  // The downloader gets the URLs as one space-separated list: a space would split a URL in two.
+  if (/\s/.test(raw)) return `${JSON.stringify(raw)} contains whitespace; encode it as %20`;
   let url: URL;
   try {
     url = new URL(raw);
