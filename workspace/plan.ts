@@ -2,15 +2,8 @@
 import type { InstanceType, ModelPreset, Runtime } from "./catalog/types.js";
 import type { Workspace, WorkspaceVersion } from "./api/types.js";
 
-export interface Plan {
-  readonly version: WorkspaceVersion;
-  readonly name: string;
-  readonly namespace: string;
-  readonly mode: "inference" | "tuning";
-  /** Absent for a custom pod template. */
-  readonly preset?: ModelPreset;
-  /** Absent for a custom pod template and for tuning (always the transformers stack). */
-  readonly runtime?: Runtime;
+/** The nodes a Workspace runs on, as resolved from `resource` and the catalog. */
+export interface NodePlan {
   /** Absent when the nodes exist already (preferredNodes, no instance type) or the type is unknown. */
   readonly instanceType?: InstanceType;
   readonly instanceTypeName?: string;
@@ -23,6 +16,17 @@ export interface Plan {
   readonly nodesToProvision: number;
   /** The node labels the labelSelector asks for (KAITO-reserved keys left out). */
   readonly nodeLabels: Readonly<Record<string, string>>;
+}
+
+export interface Plan extends NodePlan {
+  readonly version: WorkspaceVersion;
+  readonly name: string;
+  readonly namespace: string;
+  readonly mode: "inference" | "tuning";
+  /** Absent for a custom pod template. */
+  readonly preset?: ModelPreset;
+  /** Absent for a custom pod template and for tuning (always the transformers stack). */
+  readonly runtime?: Runtime;
 }
 
 export interface Checked {

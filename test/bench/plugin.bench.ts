@@ -6,24 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoPath } from "../helpers/repo.js";
 import { fmt, measure, printTable } from "./measure.js";
+import { benchWorkspace } from "./workspaces.js";
 
 const cli = repoPath("dist/cli/kaito-gitops.js");
-const PRESETS: readonly [string, string][] = [
-  ["phi-3-mini-4k-instruct", "Standard_NC24ads_A100_v4"],
-  ["phi-4", "Standard_NC24ads_A100_v4"],
-  ["qwen2.5-coder-7b-instruct", "g5.12xlarge"],
-  ["mistral-7b-instruct", "Standard_NV36ads_A10_v5"],
-];
-
-function workspace(i: number): string {
-  const [preset, instanceType] = PRESETS[i % PRESETS.length] ?? PRESETS[0]!;
-  return (
-    `apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: ws-${i}\n` +
-    `resource:\n  instanceType: ${instanceType}\n  labelSelector:\n    matchLabels:\n      apps: ws-${i}\n` +
-    `inference:\n  preset:\n    name: ${preset}\n`
-  );
-}
-
 const root = mkdtempSync(join(tmpdir(), "kaito-gitops-bench-plugin-"));
 const env = { ...process.env, ARGOCD_APP_NAME: "bench", ARGOCD_APP_NAMESPACE: "models", KUBE_API_VERSIONS: "karpenter.sh/v1/NodeClaim" };
 try {
@@ -33,7 +18,7 @@ try {
     for (let i = 0; i < n; i++) {
       const dir = join(app, `team-${i % 20}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `ws-${i}.yaml`), workspace(i));
+      writeFileSync(join(dir, `ws-${i}.yaml`), benchWorkspace(i));
     }
     const kustomized = join(root, `kustomize-${n}`);
     mkdirSync(kustomized);

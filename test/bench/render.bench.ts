@@ -5,30 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoPath } from "../helpers/repo.js";
 import { fmt, measure, median, printTable } from "./measure.js";
+import { benchWorkspace } from "./workspaces.js";
 
 // The command as installed (package.json "bin"): the bundled build.
 const cli = repoPath("dist/cli/kaito-gitops.js");
 const roundtrip = repoPath("dist/test/bench/yaml-roundtrip.js");
 const node = process.execPath;
 
-const PRESETS: readonly [string, string][] = [
-  ["phi-3-mini-4k-instruct", "Standard_NC24ads_A100_v4"],
-  ["phi-4", "Standard_NC24ads_A100_v4"],
-  ["qwen2.5-coder-7b-instruct", "g5.12xlarge"],
-  ["mistral-7b-instruct", "Standard_NV36ads_A10_v5"],
-];
-
 function workspaces(n: number): string {
-  const docs: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const [preset, instanceType] = PRESETS[i % PRESETS.length] ?? PRESETS[0]!;
-    docs.push(
-      `apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: ws-${i}\n  namespace: team-${i % 17}\n` +
-        `resource:\n  instanceType: ${instanceType}\n  labelSelector:\n    matchLabels:\n      apps: ws-${i}\n` +
-        `inference:\n  preset:\n    name: ${preset}\n`,
-    );
-  }
-  return docs.join("---\n");
+  return Array.from({ length: n }, (_, i) => benchWorkspace(i, `team-${i % 17}`)).join("---\n");
 }
 
 const dir = mkdtempSync(join(tmpdir(), "kaito-gitops-bench-"));

@@ -4,6 +4,7 @@ import type { LabelSelector } from "../api/types.js";
 import { findInstanceType, instanceTypeNames } from "../catalog/catalog.js";
 import { didYouMean } from "../catalog/nearest.js";
 import type { InstanceType, ModelPreset } from "../catalog/types.js";
+import type { NodePlan } from "../plan.js";
 import { fitPreset, gib, memoryUse, singleNodeAlternatives } from "../sizing.js";
 import { error, warning } from "../violation.js";
 import type { Violation } from "../violation.js";
@@ -19,18 +20,8 @@ const MAX_STATEFULSET_NAME = 52;
 /** Above this share of the nodes' GPU memory a fit is "only just": worth a warning. */
 const TIGHT_FIT = 0.9;
 
-export interface ResolvedResource {
-  readonly instanceType?: InstanceType;
-  readonly instanceTypeName?: string;
-  readonly gpusPerNode: number;
-  readonly nodeCount: number;
-  readonly distributed: boolean;
-  readonly nodesToProvision: number;
-  readonly nodeLabels: Record<string, string>;
-}
-
 export interface ResourceResult {
-  readonly resolved?: ResolvedResource;
+  readonly resolved?: NodePlan;
   readonly violations: Violation[];
 }
 
