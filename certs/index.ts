@@ -47,3 +47,4 @@ export { HOUR_MS, createRotationManager, systemClock } from "./rotation.js";
 export type { CheckReport, Clock, RotationManager, RotationOptions, TimerHandle } from "./rotation.js";
 export { CERT_DIR_FILES, loadCertDir, watchCertDir } from "./dir-loader.js";
 export type { CertDirWatchOptions, CertDirWatcher } from "./dir-loader.js";
+export { writeCertDir } from "./dir-writer.js";

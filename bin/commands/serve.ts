@@ -1,0 +1,231 @@
+// `kaito-gitops serve`: the HTTPS admission webhook (/mutate, /validate, /healthz, /readyz,
+// /metrics) until SIGTERM or SIGINT, then a bounded graceful drain. The flags only pick the
+// certificate mode and limits; the wiring lives in webhook/serve.ts, so a later --controller can
+// run in the same process beside it.
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { servingDnsNames } from "../../certs/index.js";
+import type { WantedCert } from "../../certs/index.js";
+import {
+  CertificateStartError,
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  LOG_LEVELS,
+  createLogger,
+  directoryCertificates,
+  isLogLevel,
+  managedCertificates,
+  selfSignedCertificates,
+  startWebhook,
+} from "../../webhook/index.js";
+import type { CertificateProvider, Logger, ShutdownReport, WebhookHandle } from "../../webhook/index.js";
+import { ExitCode } from "../cli-io.js";
+import type { CliIO, Command } from "../cli-io.js";
+import { InputError } from "../inputs.js";
+import { catalogFrom, toExpandOptions, UsageError } from "../options.js";
+
+/** Names of the install bundle (kustomize/), so a default install needs no flags. */
+export const SERVE_DEFAULTS = {
+  namespace: "kaito-gitops-system",
+  service: "kaito-gitops-webhook",
+  secretName: "kaito-gitops-webhook-cert",
+  mutatingWebhookName: "kaito-gitops-mutating",
+  validatingWebhookName: "kaito-gitops-validating",
+} as const;
+
+export const usage = `Usage: kaito-gitops serve [flags]
+
+Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /healthz, /readyz,
+/metrics. Stops on SIGTERM or SIGINT after draining in-flight requests.
+
+Certificates (one of):
+  (neither flag)          issue a CA and serving certificate in memory (SANs localhost,
+                          127.0.0.1, ::1 and the service names) and print the caBundle on stdout
+  --cert-dir DIR          serve tls.crt/tls.key from DIR (a mounted Secret); reloaded on change
+  --manage-certs          keep the CA and certificate in a Secret, inject the caBundle into the
+                          webhook configurations, renew before expiry (uses the pod's service
+                          account, or $KUBECONFIG / ~/.kube/config)
+
+Names (--manage-certs, and the SANs of the certificate it or the in-memory mode issues):
+  --namespace NS                   webhook namespace (default ${SERVE_DEFAULTS.namespace})
+  --service SVC                    webhook Service (default ${SERVE_DEFAULTS.service})
+  --secret-name NAME               Secret holding the certificates (default ${SERVE_DEFAULTS.secretName})
+  --mutating-webhook-name NAME     MutatingWebhookConfiguration (default ${SERVE_DEFAULTS.mutatingWebhookName})
+  --validating-webhook-name NAME   ValidatingWebhookConfiguration (default ${SERVE_DEFAULTS.validatingWebhookName})
+  --dns NAME, --ip ADDR            extra SANs, repeatable
+
+Serving:
+  --port N                 port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDR              address to listen on (default ${DEFAULT_HOST})
+  --max-body-bytes N       largest request body (default ${DEFAULT_MAX_BODY_BYTES}, kube-apiserver's limit)
+  --shutdown-timeout S     bound on draining in-flight requests at shutdown (default ${DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000})
+  --shutdown-delay S       seconds to stay up unready before closing the listener (default 0)
+  --log-level LEVEL        ${LOG_LEVELS.join(", ")} (default info); JSON lines on stderr
+
+Expansion (as render): --catalog FILE (repeatable), --node-claim Machine|NodeClaim,
+  --workload Deployment|Rollout, --allow-unknown-instance-types
+`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "cert-dir": { type: "string" },
+  "manage-certs": { type: "boolean" },
+  namespace: { type: "string" },
+  service: { type: "string" },
+  "secret-name": { type: "string" },
+  "mutating-webhook-name": { type: "string" },
+  "validating-webhook-name": { type: "string" },
+  dns: { type: "string", multiple: true },
+  ip: { type: "string", multiple: true },
+  catalog: { type: "string", multiple: true },
+  "node-claim": { type: "string" },
+  workload: { type: "string" },
+  "allow-unknown-instance-types": { type: "boolean" },
+  "max-body-bytes": { type: "string" },
+  "shutdown-timeout": { type: "string" },
+  "shutdown-delay": { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function name(flag: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (value === "") throw new UsageError(`--${flag} must not be empty`);
+  return value;
+}
+
+export const run: Command = async (argv, io) => {
+  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    io.stdout.write(usage);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments; got ${JSON.stringify(positionals[0])}`);
+  if (values["cert-dir"] !== undefined && values["manage-certs"]) throw new UsageError("--cert-dir and --manage-certs exclude each other");
+
+  const port = wholeNumber("port", values.port, DEFAULT_PORT, 0, 65535);
+  const host = name("host", values.host, DEFAULT_HOST);
+  const maxBodyBytes = wholeNumber("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
+  const shutdownTimeoutMs = wholeNumber("shutdown-timeout", values["shutdown-timeout"], DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000, 0, 3600) * 1000;
+  const shutdownDelayMs = wholeNumber("shutdown-delay", values["shutdown-delay"], 0, 0, 3600) * 1000;
+  const level = values["log-level"] ?? "info";
+  if (!isLogLevel(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(level)}`);
+  for (const ip of values.ip ?? []) {
+    if (isIP(ip) === 0) throw new UsageError(`--ip ${JSON.stringify(ip)} is not an IPv4 or IPv6 address`);
+  }
+  const namespace = name("namespace", values.namespace, SERVE_DEFAULTS.namespace);
+  const service = name("service", values.service, SERVE_DEFAULTS.service);
+  const expandOptions = toExpandOptions(values);
+
+  const selfSigned = values["cert-dir"] === undefined && !values["manage-certs"];
+  const wanted: WantedCert = {
+    namespace,
+    service,
+    dnsNames: [...(selfSigned ? ["localhost"] : []), ...(values.dns ?? [])],
+    ipAddresses: [...(selfSigned ? ["127.0.0.1", "::1"] : []), ...(values.ip ?? [])],
+  };
+  try {
+    servingDnsNames(wanted);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+
+  const logger = createLogger({ level, destination: io.stderr });
+  const certificates = await certificateProvider(values, wanted, io, logger);
+  const catalog = catalogFrom(values.catalog, io.cwd);
+  // Observed at once; a bad catalog file is reported below, after the server is up.
+  catalog.catch(() => undefined);
+
+  let handle: WebhookHandle;
+  try {
+    handle = await startWebhook({ certificates, catalog, expandOptions, port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
+  } catch (err) {
+    if (err instanceof CertificateStartError) throw new InputError(`kaito-gitops serve: ${err.message}`);
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
+      io.stderr.write(`kaito-gitops serve: cannot listen on ${host}:${port}: ${code}\n`);
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+
+  const signals = waitForSignal(handle);
+  if (selfSigned && handle.caBundle !== undefined) {
+    io.stdout.write(`${handle.caBundle}\n`);
+    io.stderr.write(
+      [
+        `kaito-gitops serve: listening on ${handle.url} with an in-memory self-signed certificate`,
+        `  SANs: ${[...servingDnsNames(wanted), ...(wanted.ipAddresses ?? [])].join(", ")}`,
+        "  stdout: the caBundle (base64 PEM) for clientConfig.caBundle; it changes at every start",
+        `  try:    curl --cacert <(echo CABUNDLE | base64 -d) ${handle.url}/readyz`,
+        "",
+      ].join("\n"),
+    );
+  }
+  try {
+    await Promise.race([handle.ready(), signals.stopped]);
+  } catch (err) {
+    // The catalog did not load: nothing can be admitted. Stop and report it as render does.
+    signals.dispose();
+    await handle.close();
+    throw err;
+  }
+  // Forced connections at the bound are in the log; the process did what it was asked.
+  await signals.stopped;
+  return ExitCode.ok;
+};
+
+async function certificateProvider(
+  values: { "cert-dir"?: string; "manage-certs"?: boolean; "secret-name"?: string; "mutating-webhook-name"?: string; "validating-webhook-name"?: string },
+  wanted: WantedCert,
+  io: CliIO,
+  logger: Logger,
+): Promise<CertificateProvider> {
+  const certDir = values["cert-dir"];
+  if (certDir !== undefined) return directoryCertificates({ dir: resolve(io.cwd, certDir) });
+  if (!values["manage-certs"]) return selfSignedCertificates(wanted);
+
+  const secretName = name("secret-name", values["secret-name"], SERVE_DEFAULTS.secretName);
+  const mutating = name("mutating-webhook-name", values["mutating-webhook-name"], SERVE_DEFAULTS.mutatingWebhookName);
+  const validating = name("validating-webhook-name", values["validating-webhook-name"], SERVE_DEFAULTS.validatingWebhookName);
+  const { kubeCertificateBackends } = await import("../../webhook/kube.js");
+  const kube = await kubeCertificateBackends(wanted.namespace, secretName, io.env["KUBECONFIG"]);
+  logger.info({ apiServer: kube.server, secret: `${wanted.namespace}/${secretName}`, mutating, validating }, "managing certificates");
+  return managedCertificates({
+    store: kube.store,
+    storeName: `Secret ${wanted.namespace}/${secretName}`,
+    wanted,
+    webhookConfigs: { api: kube.webhookConfigs, names: { mutating, validating } },
+  });
+}
+
+/** `stopped` resolves with the shutdown report after the first SIGTERM or SIGINT; a second one exits at once. */
+function waitForSignal(handle: WebhookHandle): { stopped: Promise<ShutdownReport>; dispose: () => void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const dispose = (): void => {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  };
+  const stopped = new Promise<ShutdownReport>((resolveReport) => {
+    onSignal = (signal) => {
+      dispose();
+      // Impatience (a second Ctrl-C) wins over the drain bound.
+      process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+      void handle.close().then(resolveReport);
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+  return { stopped, dispose };
+}

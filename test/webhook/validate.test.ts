@@ -1,0 +1,164 @@
+// POST /validate through the express app: denials list every violation with its field path,
+// UPDATE is checked against oldObject for the fields KAITO freezes, and warnings ride along.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import request from "supertest";
+import { expand, expandOptions } from "../../workspace/index.js";
+import { MAX_WARNING_LENGTH } from "../../webhook/index.js";
+import { catalog, responseOf, testApp } from "./harness.js";
+import { admissionReview, phi3, uidOf } from "./review.js";
+
+const { app } = testApp();
+
+async function validateBody(review: Record<string, unknown>): Promise<ReturnType<typeof responseOf>> {
+  const res = await request(app).post("/validate").set("Content-Type", "application/json").send(review);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const response = responseOf(res.body);
+  assert.equal(response.uid, uidOf(review));
+  assert.equal(response.patch, undefined, "the validator never patches");
+  return response;
+}
+
+const expanded = (object: Record<string, unknown>): Record<string, unknown> =>
+  expand(object, catalog, expandOptions()).workspace as unknown as Record<string, unknown>;
+
+describe("POST /validate", () => {
+  it("allows a valid expanded Workspace with no warnings", async () => {
+    const response = await validateBody(admissionReview({ object: expanded(phi3()) }));
+    assert.equal(response.allowed, true);
+    assert.equal(response.status, undefined);
+    assert.equal(response.warnings, undefined);
+  });
+
+  it("allows a valid Workspace that was not expanded (the mutating webhook may be absent)", async () => {
+    const response = await validateBody(admissionReview({ object: phi3() }));
+    assert.equal(response.allowed, true);
+  });
+
+  it("warns about a deprecated instance type (Standard_NC6s_v3) and still allows it", async () => {
+    const response = await validateBody(admissionReview({ object: expanded(phi3({ instanceType: "Standard_NC6s_v3" })) }));
+    assert.equal(response.allowed, true);
+    assert.equal(response.warnings?.length, 1, JSON.stringify(response.warnings));
+    assert.match(response.warnings?.[0] ?? "", /^resource\.instanceType: Standard_NC6s_v3: Removed from KAITO's SKU table/);
+  });
+
+  it("warns about a deprecated preset (falcon-7b)", async () => {
+    const object = phi3({ instanceType: "Standard_NC24ads_A100_v4" });
+    (object["inference"] as { preset: { name: string } }).preset.name = "falcon-7b";
+    const response = await validateBody(admissionReview({ object }));
+    assert.equal(response.allowed, true);
+    assert.ok(response.warnings?.some((w) => w.startsWith("inference.preset.name: preset falcon-7b is deprecated")), JSON.stringify(response.warnings));
+  });
+
+  it("keeps every warning within the length kube-apiserver passes on, without a Warning: prefix", async () => {
+    const response = await validateBody(admissionReview({ object: phi3({ instanceType: "Standard_NC6s_v3" }) }));
+    for (const w of response.warnings ?? []) {
+      assert.ok(w.length <= MAX_WARNING_LENGTH, w);
+      assert.doesNotMatch(w, /^Warning/);
+    }
+  });
+
+  it("denies an invalid Workspace with status 422 listing every violation, and keeps the warnings", async () => {
+    const object = phi3({ instanceType: "Standard_NC6s_v3" });
+    (object["metadata"] as Record<string, unknown>)["annotations"] = { "kaito.sh/runtime": "tgi" };
+    (object["inference"] as Record<string, unknown>)["adapters"] = [{ source: { name: "a" }, strength: "2.5" }];
+    const response = await validateBody(admissionReview({ object }));
+    assert.equal(response.allowed, false);
+    const status = response.status;
+    assert.ok(status);
+    assert.equal(status.status, "Failure");
+    assert.equal(status.code, 422);
+    assert.equal(status.reason, "Invalid");
+    assert.deepEqual(status.message.split("\n"), [
+      'Workspace "workspace-phi-3-mini" is invalid:',
+      'metadata.annotations["kaito.sh/runtime"]: must be vllm or transformers; got "tgi"',
+      "inference.adapters[0].source.image: required: the image that holds the adapter in /data (or a volumeSource)",
+      'inference.adapters[0].strength: must be a decimal number between 0 and 1 written as a string, such as "0.5"; got "2.5"',
+    ]);
+    assert.deepEqual(
+      status.details?.causes?.map((c) => c.field),
+      ['metadata.annotations["kaito.sh/runtime"]', "inference.adapters[0].source.image", "inference.adapters[0].strength"],
+    );
+    for (const cause of status.details?.causes ?? []) assert.ok(cause.message && cause.reason);
+    assert.ok(response.warnings?.some((w) => w.startsWith("resource.instanceType: Standard_NC6s_v3")), "warnings come with a denial too");
+  });
+
+  it("refuses a metadata field of the wrong type with its path instead of failing inside", async () => {
+    const object = phi3();
+    (object["metadata"] as Record<string, unknown>)["name"] = null;
+    (object["metadata"] as Record<string, unknown>)["labels"] = { team: 7 };
+    const response = await validateBody(admissionReview({ object, name: "" }));
+    assert.equal(response.allowed, false);
+    assert.equal(response.status?.code, 422);
+    assert.deepEqual(response.status?.details?.causes?.map((c) => `${c.field}: ${c.message}`), [
+      "metadata.name: expected a string, got null",
+      "metadata.labels.team: expected a string, got number",
+    ]);
+  });
+
+  it("uses the API server's cause type for a missing required field", async () => {
+    const object = phi3();
+    delete (object["resource"] as Record<string, unknown>)["labelSelector"];
+    const response = await validateBody(admissionReview({ object }));
+    assert.equal(response.allowed, false);
+    const cause = response.status?.details?.causes?.find((c) => c.field === "resource.labelSelector");
+    assert.equal(cause?.reason, "FieldValueRequired", JSON.stringify(response.status));
+  });
+
+  it("refuses an UPDATE of an immutable field, saying what it was and what it became", async () => {
+    const oldObject = expanded(phi3());
+    const object = structuredClone(oldObject) as { resource: { instanceType: string } } & Record<string, unknown>;
+    object.resource.instanceType = "Standard_NC48ads_A100_v4";
+    const response = await validateBody(admissionReview({ operation: "UPDATE", object, oldObject }));
+    assert.equal(response.allowed, false);
+    assert.equal(response.status?.code, 422);
+    assert.match(
+      response.status?.message ?? "",
+      /resource\.instanceType: field is immutable: was "Standard_NC24ads_A100_v4", now "Standard_NC48ads_A100_v4"; delete and recreate the Workspace to change it/,
+    );
+  });
+
+  it("refuses an UPDATE that changes the preset", async () => {
+    const oldObject = expanded(phi3());
+    const object = structuredClone(oldObject) as { inference: { preset: { name: string } } } & Record<string, unknown>;
+    object.inference.preset.name = "phi-3-mini-128k-instruct";
+    const response = await validateBody(admissionReview({ operation: "UPDATE", object, oldObject }));
+    assert.equal(response.allowed, false);
+    assert.match(response.status?.message ?? "", /inference\.preset: field is immutable: was .*phi-3-mini-4k-instruct.*, now .*phi-3-mini-128k-instruct/);
+  });
+
+  it("allows an UPDATE that leaves the frozen fields alone (labels, annotations)", async () => {
+    const oldObject = expanded(phi3());
+    const object = structuredClone(oldObject) as { metadata: Record<string, unknown> } & Record<string, unknown>;
+    object.metadata["labels"] = { team: "search" };
+    const response = await validateBody(admissionReview({ operation: "UPDATE", object, oldObject }));
+    assert.equal(response.allowed, true, JSON.stringify(response.status));
+  });
+
+  it("allows DELETE", async () => {
+    const response = await validateBody(admissionReview({ operation: "DELETE", object: null, oldObject: expanded(phi3()) }));
+    assert.equal(response.allowed, true);
+  });
+
+  it("allows DELETE even of an object that is invalid today", async () => {
+    const oldObject = phi3();
+    (oldObject["inference"] as { preset: { name: string } }).preset.name = "gone";
+    const response = await validateBody(admissionReview({ operation: "DELETE", object: null, oldObject }));
+    assert.equal(response.allowed, true);
+  });
+
+  it("allows the status subresource", async () => {
+    const object = expanded(phi3());
+    const withStatus = { ...object, status: { conditions: [] } };
+    const response = await validateBody(admissionReview({ operation: "UPDATE", object: withStatus, oldObject: object, subResource: "status" }));
+    assert.equal(response.allowed, true);
+  });
+
+  it("answers dryRun the same as a real request", async () => {
+    const object = phi3({ instanceType: "Standard_NC6s_v3" });
+    const uid = "0b5a3c1e-1111-4000-8000-000000000002";
+    const real = await validateBody(admissionReview({ object, uid }));
+    const dry = await validateBody(admissionReview({ object, uid, dryRun: true }));
+    assert.deepEqual(dry, real);
+  });
+});

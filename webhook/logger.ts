@@ -1,0 +1,32 @@
+// JSON logs (pino), one object per line, level as a word so log stacks need no mapping table.
+// Requests are logged at debug, denials at info, faults at error: at the default level a healthy
+// webhook writes nothing per request, which keeps logging off the hot path.
+import { pino } from "pino";
+import type { DestinationStream, LevelWithSilent, Logger } from "pino";
+
+export type { Logger };
+export type LogLevel = LevelWithSilent;
+export const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** where lines go; standard error by default, standard output being the caBundle's */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      name: "kaito-gitops-webhook",
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+}

@@ -1,0 +1,37 @@
+// POST /mutate: the defaulter. Answers with the RFC 6902 patch from the Workspace as received to
+// the Workspace as the shared expansion defaults it (webhook/patch.ts), so what the API server
+// stores is byte for byte what the Argo CD plugin and the CLI render. A Workspace that cannot be
+// defaulted is refused here with every violation, rather than let through untouched to fail
+// later with less to go on.
+import { ExpansionError } from "../workspace/index.js";
+import { allowed, denied } from "./admission-review.js";
+import type { AdmissionRequest } from "./admission-review.js";
+import type { AdmissionOutcome } from "./outcome.js";
+import { mutationFor } from "./patch.js";
+import { scopeOf } from "./scope.js";
+import type { AdmissionContext } from "./scope.js";
+import { invalidWorkspace } from "./status.js";
+
+export function mutate(request: AdmissionRequest, context: AdmissionContext): AdmissionOutcome {
+  const { uid } = request;
+  const scope = scopeOf(request, context);
+  if (scope.kind === "ignore") return { response: allowed(uid), result: "ignored", detail: scope.reason };
+  if (scope.kind === "deny") return { response: denied(uid, scope.status), result: "denied", detail: scope.status.message };
+
+  let patch;
+  try {
+    ({ patch } = mutationFor(scope.object, context.catalog, scope.options));
+  } catch (err) {
+    if (!(err instanceof ExpansionError)) throw err;
+    const status = invalidWorkspace(scope.object, err.violations);
+    return { response: denied(uid, status), result: "denied", detail: status.message };
+  }
+  // Nothing to change (a reinvocation, an object synced from the plugin's output): no patch at
+  // all, as controller-runtime does, so the API server records the object as not mutated.
+  if (patch.length === 0) return { response: allowed(uid), result: "allowed", patchOperations: 0 };
+  return {
+    response: allowed(uid, { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(patch)).toString("base64") }),
+    result: "patched",
+    patchOperations: patch.length,
+  };
+}
