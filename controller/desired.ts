@@ -1,0 +1,57 @@
+// What the cluster should hold for a Workspace: the shared `expand` applied to the live object.
+// The live Workspace has a UID, so every namespaced child comes out with a controller owner
+// reference and is garbage-collected with it. Pure: no clock, no I/O.
+import { createHash } from "node:crypto";
+import { ANNOTATION_RENDERED_BY, ARGO_TRACKING_LABELS, expand, ExpansionError } from "../workspace/index.js";
+import type { Catalog, ExpandOptions, Expansion, KubeObject, Workspace } from "../workspace/index.js";
+import { childKey } from "./objects.js";
+import type { LiveObject } from "./objects.js";
+
+export type Desired = { readonly ok: true; readonly expansion: Expansion } | { readonly ok: false; readonly error: string };
+
+export function desiredState(live: Workspace, catalog: Catalog, options: ExpandOptions): Desired {
+  // Bookkeeping the apiserver adds says nothing about the children; leaving it out keeps a
+  // status someone else wrote from failing validation and saves validating managedFields.
+  const metadata = { ...live.metadata };
+  delete metadata.managedFields;
+  const input: Workspace = { ...live, metadata };
+  delete input.status;
+  try {
+    return { ok: true, expansion: expand(input, catalog, options) };
+  } catch (err) {
+    if (err instanceof ExpansionError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+export const keyOfChild = (child: KubeObject): string => childKey(child.kind, child.metadata.namespace, child.metadata.name ?? "");
+
+/** Identifies exactly what was applied: a changed Workspace gives a changed hash. */
+export const hashOfChild = (child: KubeObject): string => createHash("sha256").update(JSON.stringify(child)).digest("base64url");
+
+/** The annotation value the Argo CD plugin sets on Workspaces it renders. */
+export const RENDERED_BY_PLUGIN = "plugin";
+
+/** Argo CD's tracking annotation (tracking method "annotation" or "annotation+label"). */
+export const ARGO_TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id";
+
+/**
+ * A Workspace whose children someone else renders and syncs (the Argo CD plugin): applying
+ * ours as well would make two managers fight over every field, so the controller only reports
+ * status. Known by the plugin's annotation on the Workspace, or by Argo CD's tracking label or
+ * annotation on any child that already exists.
+ */
+export function isStatusOnly(workspace: Workspace, existingChildren: Iterable<LiveObject>): { statusOnly: boolean; why?: string } {
+  if (workspace.metadata.annotations?.[ANNOTATION_RENDERED_BY] === RENDERED_BY_PLUGIN) {
+    return { statusOnly: true, why: `annotation ${ANNOTATION_RENDERED_BY}: ${RENDERED_BY_PLUGIN}` };
+  }
+  for (const child of existingChildren) {
+    const labels = child.metadata?.labels ?? {};
+    const tracked = [...ARGO_TRACKING_LABELS].find((l) => labels[l] !== undefined);
+    if (tracked) return { statusOnly: true, why: `${child.kind ?? "child"} ${child.metadata?.name ?? ""} carries Argo CD's label ${tracked}` };
+    if (child.metadata?.annotations?.[ARGO_TRACKING_ANNOTATION] !== undefined) {
+      return { statusOnly: true, why: `${child.kind ?? "child"} ${child.metadata?.name ?? ""} carries Argo CD's annotation ${ARGO_TRACKING_ANNOTATION}` };
+    }
+  }
+  return { statusOnly: false };
+}

@@ -1,0 +1,71 @@
+// The API resources the controller touches, as a static table: the kinds `expand` can emit are
+// known in advance, so the controller needs no discovery requests, and the same table feeds
+// the informers, the REST paths and the RBAC list (rbac.ts).
+import type { ExpandOptions } from "../workspace/index.js";
+
+export interface ResourceType {
+  /** "" for the core group */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** the lower-case plural of the REST path, which is also RBAC's resource name */
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+/** The version the controller reads and writes Workspaces in: the CRD's storage version, a superset of v1alpha1. */
+export const WORKSPACE: ResourceType = { group: "kaito.sh", version: "v1beta1", kind: "Workspace", plural: "workspaces", namespaced: true };
+export const WORKSPACE_API_VERSION = `${WORKSPACE.group}/${WORKSPACE.version}`;
+
+export const LEASE: ResourceType = { group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true };
+
+/** Every kind `expand` can emit, by kind. */
+export const CHILD_TYPES = {
+  Machine: { group: "karpenter.sh", version: "v1alpha5", kind: "Machine", plural: "machines", namespaced: false },
+  NodeClaim: { group: "karpenter.sh", version: "v1", kind: "NodeClaim", plural: "nodeclaims", namespaced: false },
+  ConfigMap: { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true },
+  Service: { group: "", version: "v1", kind: "Service", plural: "services", namespaced: true },
+  Deployment: { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true },
+  StatefulSet: { group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
+  Rollout: { group: "argoproj.io", version: "v1alpha1", kind: "Rollout", plural: "rollouts", namespaced: true },
+  Job: { group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true },
+} as const satisfies Record<string, ResourceType>;
+
+export type ChildKind = keyof typeof CHILD_TYPES;
+
+export function isChildKind(kind: string): kind is ChildKind {
+  return Object.prototype.hasOwnProperty.call(CHILD_TYPES, kind);
+}
+
+export function childType(kind: string): ResourceType | undefined {
+  return isChildKind(kind) ? CHILD_TYPES[kind] : undefined;
+}
+
+/**
+ * The child kinds to watch under these options: only the node-claim and single-node workload
+ * kinds that can be rendered, so a cluster without Karpenter's other API or without Argo
+ * Rollouts is never asked for it.
+ */
+export function watchedChildTypes(options: Pick<ExpandOptions, "nodeClaimKind" | "workloadKind">): ResourceType[] {
+  return [
+    CHILD_TYPES[options.nodeClaimKind],
+    CHILD_TYPES.ConfigMap,
+    CHILD_TYPES.Service,
+    CHILD_TYPES[options.workloadKind],
+    CHILD_TYPES.StatefulSet,
+    CHILD_TYPES.Job,
+  ];
+}
+
+export const apiVersionOf = (type: ResourceType): string => (type.group === "" ? type.version : `${type.group}/${type.version}`);
+
+/** /api/v1/namespaces/NS/configmaps, /apis/apps/v1/deployments (all namespaces), ... */
+export function collectionPath(type: ResourceType, namespace?: string): string {
+  const root = type.group === "" ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
+  const ns = type.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${root}${ns}/${type.plural}`;
+}
+
+export function objectPath(type: ResourceType, name: string, namespace?: string): string {
+  return `${collectionPath(type, namespace)}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,534 @@
+// The status computation, case by case: for each situation a cluster can be in, the conditions
+// and state the controller writes, and what Argo CD's health check (plugin/health, run by a real
+// Lua 5.1) makes of them. The messages checked against the check's own testdata
+// (health_test.yaml) are marked "as in testdata/...".
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { expand, expandOptions } from "../../workspace/index.js";
+import type { Condition, KubeObject, Workspace, WorkspaceStatus } from "../../workspace/index.js";
+import { computeInvalidStatus, computeStatus, sameStatus, statusView } from "../../controller/status.js";
+import type { ApplyFailure } from "../../controller/status.js";
+import type { LiveObject } from "../../controller/objects.js";
+import { argoHealth, catalog, EARLIER, expansionOf, inferenceWorkspace, keyOf, live, NOW, observedMap, ofKind, tuningWorkspace } from "./fixtures.js";
+
+interface Case {
+  name: string;
+  ws: Workspace;
+  /** the children as observed, from the expansion's desired children */
+  observe: (children: readonly KubeObject[]) => LiveObject[];
+  failures?: (children: readonly KubeObject[]) => [KubeObject, ApplyFailure][];
+  reconcileError?: string;
+  expect: {
+    conditions: [string, string, string][];
+    state: string;
+    health: string;
+    message: string | RegExp;
+    /** with only base+table libraries (argocd-cm without useOpenLibs), when it differs */
+    restricted?: [string, string | RegExp];
+    workerNodes?: string[];
+  };
+}
+
+const machineReady = (c: KubeObject, node = "aks-gpu-0"): LiveObject =>
+  live(c, { nodeName: node, conditions: [{ type: "MachineLaunched", status: "True" }, { type: "Ready", status: "True" }] });
+const deploymentAvailable = (c: KubeObject): LiveObject =>
+  live(c, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+const deploymentPending = (c: KubeObject): LiveObject => live(c, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, unavailableReplicas: 1 });
+const rest = (children: readonly KubeObject[], ...kinds: string[]): LiveObject[] => children.filter((c) => kinds.includes(c.kind)).map((c) => live(c));
+
+const withState = (ws: Workspace, status: WorkspaceStatus): Workspace => ({ ...ws, status });
+
+const multiNode = inferenceWorkspace({
+  metadata: { name: "llama", namespace: "models", uid: "ws-uid-3", generation: 1 },
+  resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: "llama" } } },
+  inference: { preset: { name: "llama-3.3-70b-instruct", presetOptions: { modelAccessSecret: "hf-token" } } },
+});
+
+const cases: Case[] = [
+  {
+    name: "just created: nothing observed yet",
+    ws: inferenceWorkspace(),
+    observe: () => [],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "NodeClaimNotReady"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: /^Waiting for GPU nodes \(NodeClaimNotReady\): 0 of 1 node claims ready; Machine ws\w+ is not created yet$/,
+    },
+  },
+  {
+    name: "node claim launching",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [live(ofKind(ch, "Machine"), { conditions: [{ type: "MachineLaunched", status: "Unknown", reason: "Launching" }] }), ...rest(ch, "ConfigMap", "Service"), deploymentPending(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "NodeClaimNotReady"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: /^Waiting for GPU nodes \(NodeClaimNotReady\): 0 of 1 node claims ready; Machine ws\w+ is not ready \(MachineLaunched Unknown: Launching\)$/,
+    },
+  },
+  {
+    name: "the cloud refused the launch: Karpenter's reason and message surface (as in testdata/degraded_nodeClaimLaunchFailed)",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [
+      live(ofKind(ch, "Machine"), {
+        conditions: [
+          {
+            type: "MachineLaunched",
+            status: "False",
+            reason: "LaunchFailed",
+            message:
+              "creating instance, QuotaExceeded: Operation could not be completed as it results in exceeding approved standardNCADSA100v4Family Cores quota. Current Limit: 24, Current Usage: 0, Additional Required: 96",
+          },
+        ],
+      }),
+    ],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "LaunchFailed"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Degraded",
+      message:
+        "GPU node provisioning failed (LaunchFailed): creating instance, QuotaExceeded: Operation could not be completed as it results in exceeding approved standardNCADSA100v4Family Cores quota. Current Limit: 24, Current Usage: 0, Additional Required: 96",
+    },
+  },
+  {
+    name: "no capacity for the instance type (as in testdata/degraded_instanceTypesUnavailable)",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [live(ofKind(ch, "Machine"), { conditions: [{ type: "MachineLaunched", status: "False", reason: "NotLaunched", message: "all requested instance types were unavailable during launch" }] })],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "NodeClaimNotReady"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Degraded",
+      message: "GPU node provisioning failed (NodeClaimNotReady): all requested instance types were unavailable during launch",
+    },
+  },
+  {
+    name: "nodes ready, model loading (as in testdata/progressing_inferencePending)",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), ...rest(ch, "ConfigMap", "Service"), deploymentPending(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi has 0/1 replicas available",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "serving (as in testdata/healthy_inferenceReady)",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), ...rest(ch, "ConfigMap", "Service"), deploymentAvailable(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "True", "WorkspaceInferenceStatusSuccess"],
+        ["WorkspaceSucceeded", "True", "workspaceSucceeded"],
+        ["WorkspaceReady", "True", "workspaceReady"],
+      ],
+      state: "Ready",
+      health: "Healthy",
+      message: "Inference is ready: workspace succeeds",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "was ready, lost a replica (as in testdata/progressing_notReady)",
+    ws: withState(inferenceWorkspace(), { state: "Ready", conditions: [] }),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), deploymentPending(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "NotReady",
+      health: "Progressing",
+      message: "Inference workload is no longer ready (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi has 0/1 replicas available",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "a new Deployment before its controller's first sync",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), live(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      // The same message as after the first sync: one status write, not two.
+      message: "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi has 0/1 replicas available",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "a spec change the Deployment controller has not observed yet is not ready",
+    ws: inferenceWorkspace({}, 2),
+    observe: (ch) => [
+      machineReady(ofKind(ch, "Machine")),
+      live(ofKind(ch, "Deployment"), { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 }, { generation: 2 }),
+    ],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi has 1/1 replicas available (rolling out a new revision)",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "the model never became ready: progress deadline exceeded",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [
+      machineReady(ofKind(ch, "Machine")),
+      live(ofKind(ch, "Deployment"), {
+        observedGeneration: 1,
+        replicas: 1,
+        conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "phi-5d8f" has timed out progressing.' }],
+      }),
+    ],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusFailed"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Degraded",
+      message: 'Inference workload failed (WorkspaceInferenceStatusFailed): Deployment phi: ReplicaSet "phi-5d8f" has timed out progressing.',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "existing nodes (resource.preferredNodes): nothing to provision",
+    ws: inferenceWorkspace({ resource: { preferredNodes: ["gpu-node-1"], labelSelector: { matchLabels: { apps: "phi" } } } }),
+    observe: (ch) => [deploymentAvailable(ofKind(ch, "Deployment"))],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "NoProvisioning"],
+        ["InferenceReady", "True", "WorkspaceInferenceStatusSuccess"],
+        ["WorkspaceSucceeded", "True", "workspaceSucceeded"],
+        ["WorkspaceReady", "True", "workspaceReady"],
+      ],
+      state: "Ready",
+      health: "Healthy",
+      message: "Inference is ready: workspace succeeds",
+    },
+  },
+  {
+    name: "a model across nodes: the StatefulSet needs every pod",
+    ws: multiNode,
+    observe: (ch) => [
+      ...ch.filter((c) => c.kind === "Machine").map((c, i) => machineReady(c, `aks-gpu-${i}`)),
+      live(ofKind(ch, "StatefulSet"), { observedGeneration: 1, replicas: 4, readyReplicas: 1 }),
+    ],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: StatefulSet llama has 1/4 replicas ready",
+      workerNodes: ["aks-gpu-0", "aks-gpu-1", "aks-gpu-2", "aks-gpu-3"],
+    },
+  },
+  {
+    name: "tuning: the Job has not started (as in testdata/progressing_tuningJobPending)",
+    ws: tuningWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), live(ofKind(ch, "Job"), {})],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["JobStarted", "False", "WorkspaceTuningJobStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: "Waiting for the tuning job to start (WorkspaceTuningJobStatusPending): Tuning job has not started",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "tuning: running (as in testdata/progressing_tuningJobRunning)",
+    ws: tuningWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), live(ofKind(ch, "Job"), { active: 1 })],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["JobStarted", "True", "WorkspaceTuningJobStatusStarted"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Running",
+      health: "Progressing",
+      message: "Tuning job is running: workspace has not completed yet, tuning job is running",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "tuning: succeeded (as in testdata/healthy_tuningSucceeded)",
+    ws: tuningWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), live(ofKind(ch, "Job"), { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] })],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["JobStarted", "True", "WorkspaceTuningJobStatusStarted"],
+        ["WorkspaceSucceeded", "True", "workspaceSucceeded"],
+        ["WorkspaceReady", "True", "workspaceReady"],
+      ],
+      state: "Succeeded",
+      health: "Healthy",
+      message: "Tuning job succeeded: workspace succeeds",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "tuning: failed (as in testdata/degraded_tuningFailed)",
+    ws: tuningWorkspace(),
+    observe: (ch) => [
+      machineReady(ofKind(ch, "Machine")),
+      live(ofKind(ch, "Job"), { failed: 7, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] }),
+    ],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["JobStarted", "False", "WorkspaceTuningJobStatusFailed"],
+        ["WorkspaceSucceeded", "False", "workspaceFailed"],
+        ["WorkspaceReady", "False", "workspaceFailed"],
+      ],
+      state: "Failed",
+      health: "Degraded",
+      message: "Tuning job failed (WorkspaceTuningJobStatusFailed): tuning job failed",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "a child the API server refuses for good (no Karpenter CRD): the stage failed",
+    ws: inferenceWorkspace(),
+    observe: (ch) => rest(ch, "ConfigMap", "Service"),
+    failures: (ch) => [[ofKind(ch, "Machine"), { message: "PATCH Machine ws1: 404 NotFound the server could not find the requested resource", permanent: true }]],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "ApplyFailed"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Degraded",
+      message: /^GPU node provisioning failed \(ApplyFailed\): cannot apply Machine ws\w+: PATCH Machine ws1: 404 NotFound/,
+      // An unlisted reason is recognized only with the string library (the argocd component turns it on).
+      restricted: ["Progressing", /^Waiting for GPU nodes \(ApplyFailed\)/],
+    },
+  },
+  {
+    name: "a transient failure (API server 500): still on its way, the error in the summary",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), ...rest(ch, "ConfigMap", "Service")],
+    failures: (ch) => [[ofKind(ch, "Deployment"), { message: "PATCH Deployment models/phi: 500 InternalError etcd timeout", permanent: false }]],
+    reconcileError: "PATCH Deployment models/phi: 500 InternalError etcd timeout",
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message:
+        "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi is not created yet (last error: PATCH Deployment models/phi: 500 InternalError etcd timeout)",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+];
+
+describe("computeStatus", () => {
+  for (const c of cases) {
+    test(c.name, () => {
+      const { plan, children } = expansionOf(c.ws);
+      const failures = new Map((c.failures?.(children) ?? []).map(([child, f]) => [keyOf(child), f]));
+      const status = computeStatus({
+        workspace: c.ws,
+        plan,
+        desired: children,
+        observed: observedMap(c.observe(children)),
+        failures,
+        now: NOW,
+        ...(c.reconcileError ? { reconcileError: c.reconcileError } : {}),
+      });
+      assert.deepEqual(
+        status.conditions?.map((x) => [x.type, x.status, x.reason]),
+        c.expect.conditions,
+      );
+      for (const condition of status.conditions ?? []) {
+        assert.equal(condition.observedGeneration, c.ws.metadata.generation, `${condition.type} carries observedGeneration`);
+        assert.ok(condition.message.length > 0, `${condition.type} has a message`);
+      }
+      assert.equal(status.state, c.expect.state);
+      assert.equal(status.targetNodeCount, plan.nodeCount);
+      assert.deepEqual(status.workerNodes, c.expect.workerNodes);
+
+      const health = argoHealth({ ...c.ws, status });
+      assert.equal(health.status, c.expect.health, health.message);
+      if (typeof c.expect.message === "string") assert.equal(health.message, c.expect.message);
+      else assert.match(health.message, c.expect.message);
+      const restricted = argoHealth({ ...c.ws, status }, "restricted");
+      const [rStatus, rMessage] = c.expect.restricted ?? [c.expect.health, c.expect.message];
+      assert.equal(restricted.status, rStatus, restricted.message);
+      if (typeof rMessage === "string") assert.equal(restricted.message, rMessage);
+      else assert.match(restricted.message, rMessage);
+    });
+  }
+
+  test("an invalid Workspace: failed, Degraded, with the reason", () => {
+    const ws = inferenceWorkspace();
+    const status = computeInvalidStatus(ws, "inference.preset.name: unknown preset phi-9", NOW);
+    assert.deepEqual(
+      status.conditions?.map((x) => [x.type, x.status, x.reason]),
+      [
+        ["WorkspaceSucceeded", "False", "workspaceFailed"],
+        ["WorkspaceReady", "False", "workspaceFailed"],
+      ],
+    );
+    assert.equal(status.state, "Failed");
+    for (const libs of ["open", "restricted"] as const) {
+      const health = argoHealth({ ...ws, status }, libs);
+      assert.equal(health.status, "Degraded");
+      assert.equal(health.message, "Workspace failed (workspaceFailed): invalid Workspace: inference.preset.name: unknown preset phi-9");
+    }
+  });
+
+  test("a status computed for the current generation is never read as stale", () => {
+    const ws = inferenceWorkspace({}, 7);
+    const { plan, children } = expansionOf(ws);
+    const status = computeStatus({ workspace: ws, plan, desired: children, observed: new Map(), now: NOW });
+    assert.ok(status.conditions?.every((x) => x.observedGeneration === 7));
+    assert.doesNotMatch(argoHealth({ ...ws, metadata: { ...ws.metadata, generation: 7 }, status }).message, /observe generation/);
+    // ... while a status left from generation 6 is (the check waits for the controller).
+    assert.match(argoHealth({ ...ws, metadata: { ...ws.metadata, generation: 8 }, status }).message, /Waiting for the controller to observe generation 8/);
+  });
+
+  test("a Workspace some manager writes as v1alpha1 is treated as v1alpha1 for its status", () => {
+    const ws = inferenceWorkspace();
+    const written = (apiVersion: string): Workspace => ({
+      ...ws,
+      metadata: { ...ws.metadata, managedFields: [{ manager: "kubectl-client-side-apply", operation: "Update", apiVersion }, { manager: "kaito-gitops-controller", operation: "Apply", apiVersion: "kaito.sh/v1beta1", subresource: "status" }] },
+    });
+    assert.equal(statusView(written("kaito.sh/v1alpha1")).apiVersion, "kaito.sh/v1alpha1");
+    assert.equal(statusView(written("kaito.sh/v1beta1")).apiVersion, "kaito.sh/v1beta1");
+    assert.equal(statusView(ws).apiVersion, "kaito.sh/v1beta1");
+  });
+
+  test("v1alpha1 gets neither state nor targetNodeCount (its schema would prune them)", () => {
+    const ws: Workspace = { ...inferenceWorkspace(), apiVersion: "kaito.sh/v1alpha1" };
+    const { plan, children } = expansionOf(ws);
+    const status = computeStatus({ workspace: ws, plan, desired: children, observed: new Map(), now: NOW });
+    assert.equal(status.state, undefined);
+    assert.equal(status.targetNodeCount, undefined);
+    assert.equal(computeInvalidStatus(ws, "x", NOW).state, undefined);
+  });
+});
+
+describe("an Argo Rollout as the workload", () => {
+  const ws = inferenceWorkspace();
+  const { plan, children } = expand(ws, catalog, expandOptions({ workloadKind: "Rollout" }));
+  const rollout = ofKind(children, "Rollout");
+  const statusWith = (rolloutStatus: Record<string, unknown>): WorkspaceStatus =>
+    computeStatus({ workspace: ws, plan, desired: children, observed: observedMap([machineReady(ofKind(children, "Machine")), live(rollout, rolloutStatus)]), now: NOW });
+  const inference = (s: WorkspaceStatus): [string, string] | undefined => {
+    const c = s.conditions?.find((x) => x.type === "InferenceReady");
+    return c ? [c.status, c.reason] : undefined;
+  };
+
+  test("Healthy phase: ready", () => {
+    assert.deepEqual(inference(statusWith({ phase: "Healthy", availableReplicas: 1 })), ["True", "WorkspaceInferenceStatusSuccess"]);
+  });
+  test("mid-canary with every replica available: still serving", () => {
+    assert.deepEqual(inference(statusWith({ phase: "Paused", availableReplicas: 1 })), ["True", "WorkspaceInferenceStatusSuccess"]);
+  });
+  test("progressing without an available replica: pending", () => {
+    assert.deepEqual(inference(statusWith({ phase: "Progressing", availableReplicas: 0 })), ["False", "WorkspaceInferenceStatusPending"]);
+  });
+  test("Degraded (aborted, progress deadline): failed, and Argo CD says Degraded", () => {
+    const status = statusWith({ phase: "Degraded", message: "ProgressDeadlineExceeded: ReplicaSet has timed out progressing" });
+    assert.deepEqual(inference(status), ["False", "WorkspaceInferenceStatusFailed"]);
+    const health = argoHealth({ ...ws, status });
+    assert.equal(health.status, "Degraded");
+    assert.equal(health.message, "Inference workload failed (WorkspaceInferenceStatusFailed): Rollout phi is degraded: ProgressDeadlineExceeded: ReplicaSet has timed out progressing");
+  });
+});
+
+describe("lastTransitionTime and change detection", () => {
+  const ws = inferenceWorkspace();
+  const { plan, children } = expansionOf(ws);
+  const pendingObserved = observedMap([machineReady(ofKind(children, "Machine")), deploymentPending(ofKind(children, "Deployment"))]);
+  const first = computeStatus({ workspace: ws, plan, desired: children, observed: pendingObserved, now: new Date(EARLIER) });
+
+  test("a condition keeps its lastTransitionTime while its status stays", () => {
+    const again = computeStatus({ workspace: withState(ws, first), plan, desired: children, observed: pendingObserved, now: NOW });
+    assert.deepEqual(again, first);
+    assert.ok(sameStatus(again, first), "recomputing from the same state: nothing to write");
+  });
+
+  test("it moves when the status does, and only for that condition", () => {
+    const readyObserved = observedMap([machineReady(ofKind(children, "Machine")), deploymentAvailable(ofKind(children, "Deployment"))]);
+    const next = computeStatus({ workspace: withState(ws, first), plan, desired: children, observed: readyObserved, now: NOW });
+    const ltt = (s: WorkspaceStatus, type: string): string | undefined => s.conditions?.find((c: Condition) => c.type === type)?.lastTransitionTime;
+    assert.equal(ltt(next, "ResourceReady"), "2026-01-01T00:00:00Z");
+    assert.equal(ltt(next, "InferenceReady"), "2026-01-02T03:04:05Z");
+    assert.equal(ltt(next, "WorkspaceReady"), "2026-01-02T03:04:05Z");
+    assert.equal(sameStatus(next, first), false);
+  });
+
+  test("sameStatus ignores conditions of other types and their order, not our fields", () => {
+    const foreign: Condition = { type: "BenchmarkCompleted", status: "True", reason: "x", message: "y", lastTransitionTime: EARLIER };
+    const reordered: WorkspaceStatus = { ...first, conditions: [foreign, ...[...(first.conditions ?? [])].reverse()] };
+    assert.ok(sameStatus(first, reordered));
+    const changed: WorkspaceStatus = { ...first, conditions: (first.conditions ?? []).map((c) => (c.type === "ResourceReady" ? { ...c, message: "other" } : c)) };
+    assert.equal(sameStatus(first, changed), false);
+    assert.equal(sameStatus(first, { ...first, state: "Ready" }), false);
+    assert.equal(sameStatus(first, { ...first, workerNodes: ["x"] }), false);
+    assert.equal(sameStatus(first, undefined), false);
+  });
+});

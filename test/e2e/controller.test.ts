@@ -1,0 +1,420 @@
+// The controller against a real kube-apiserver, kube-controller-manager and etcd
+// (test/cluster): children created by server-side apply and owned by the Workspace, status that
+// follows the children's real state (pods made ready as a kubelet would), `kubectl get
+// workspace` columns, drift undone, garbage collection on delete, status-only Workspaces, and
+// leader election between two controllers.
+//
+// The controller runs in-process with the credentials of the install bundle's ServiceAccount,
+// bound to nothing but the bundle's (Cluster)Roles: any permission the code uses and the bundle
+// lacks fails the test with a 403. OwnerReferencesPermissionEnforcement is on, as in hardened
+// clusters. Karpenter's node-claim CRDs are stand-ins (fixtures/karpenter-crds.yaml).
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseAllDocuments } from "yaml";
+import { startController } from "../../controller/index.js";
+import type { ControllerHandle, RequestRecord } from "../../controller/index.js";
+import { permits, RBAC_RULES } from "../../controller/rbac.js";
+import { loadCatalog } from "../../workspace/index.js";
+import { startCluster } from "../cluster/cluster.js";
+import type { Cluster } from "../cluster/cluster.js";
+import { repoPath } from "../helpers/repo.js";
+
+const NS = "models";
+const SYSTEM_NS = "kaito-gitops-system";
+const FIELD_MANAGER = "kaito-gitops-controller";
+/** Short enough that the hand-over test does not wait long, long enough for a loaded machine. */
+const LEADER_TIMINGS = { leaseDurationMs: 6_000, renewDeadlineMs: 4_000, retryPeriodMs: 500 };
+
+interface Meta {
+  name: string;
+  namespace?: string;
+  uid: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }[];
+  managedFields?: { manager: string; operation: string; subresource?: string }[];
+}
+interface Obj {
+  apiVersion?: string;
+  kind?: string;
+  metadata: Meta;
+  spec?: Record<string, unknown>;
+  status?: { conditions?: { type: string; status: string; reason: string; message: string; observedGeneration?: number }[]; state?: string; targetNodeCount?: number; workerNodes?: string[] };
+}
+
+let cluster: Cluster | undefined;
+const controllers: ControllerHandle[] = [];
+const requests = new Map<string, RequestRecord[]>();
+let saKubeconfig = "";
+const catalog = loadCatalog();
+
+const c = (): Cluster => {
+  assert.ok(cluster, "the cluster did not start (see before())");
+  return cluster;
+};
+
+async function kubectl(args: readonly string[], input?: string): Promise<string> {
+  const r = await c().kubectl(args, input === undefined ? {} : { input });
+  assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+const getJson = async <T>(args: readonly string[]): Promise<T> => JSON.parse(await kubectl([...args, "-o", "json"])) as T;
+async function tryGet(args: readonly string[]): Promise<Obj | undefined> {
+  const r = await c().kubectl(["get", ...args, "--ignore-not-found", "-o", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim() === "" ? undefined : (JSON.parse(r.stdout) as Obj);
+}
+
+async function poll<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const condition = (ws: Obj | undefined, type: string) => ws?.status?.conditions?.find((x) => x.type === type);
+
+async function workspaceWith(name: string, type: string, status: string): Promise<Obj> {
+  return poll(`${name}: ${type}=${status}`, async () => {
+    const ws = await tryGet(["workspace", name, "-n", NS]);
+    return condition(ws, type)?.status === status ? ws : undefined;
+  });
+}
+
+function workspaceYaml(name: string, extra: { annotations?: Record<string, string>; preset?: string } = {}): string {
+  return JSON.stringify({
+    apiVersion: "kaito.sh/v1beta1",
+    kind: "Workspace",
+    metadata: { name, namespace: NS, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: name } } },
+    inference: { preset: { name: extra.preset ?? "phi-3-mini-4k-instruct" } },
+  });
+}
+
+async function childrenOf(name: string): Promise<Obj[]> {
+  const selector = `kaito.sh/workspace=${name}`;
+  const namespaced = await getJson<{ items: Obj[] }>(["get", "configmaps,services,deployments,statefulsets,jobs", "-n", NS, "-l", selector, "--show-managed-fields"]);
+  const claims = await getJson<{ items: Obj[] }>(["get", "machines.karpenter.sh", "-l", `${selector},kaito.sh/workspacenamespace=${NS}`, "--show-managed-fields"]);
+  return [...claims.items, ...namespaced.items];
+}
+
+const appliedByController = (o: Obj): boolean => (o.metadata.managedFields ?? []).some((f) => f.manager === FIELD_MANAGER && f.operation === "Apply" && !f.subresource);
+const writesOf = (records: readonly RequestRecord[]): RequestRecord[] => records.filter((r) => ["create", "update", "patch", "delete"].includes(r.verb) && r.resource !== "leases");
+
+async function runController(identity: string): Promise<ControllerHandle> {
+  const log: RequestRecord[] = [];
+  requests.set(identity, log);
+  const handle = await startController({
+    kubeconfig: saKubeconfig,
+    namespace: SYSTEM_NS,
+    catalog,
+    leaderElection: { identity, ...LEADER_TIMINGS },
+    onRequest: (r) => log.push(r),
+  });
+  controllers.push(handle);
+  return handle;
+}
+
+/** Marks the pods of a workload Ready and Running, as the kubelet would once the model loaded. */
+async function makePodsReady(workspace: string): Promise<number> {
+  const pods = await poll(`pods of ${workspace}`, async () => {
+    const list = await getJson<{ items: Obj[] }>(["get", "pods", "-n", NS, "-l", `kaito.sh/workspace=${workspace}`]);
+    return list.items.length > 0 ? list.items : undefined;
+  });
+  const now = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  for (const pod of pods) {
+    const status = { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }] };
+    await kubectl(["patch", "pod", pod.metadata.name, "-n", NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+  }
+  return pods.length;
+}
+
+async function makeMachineReady(workspace: string): Promise<string> {
+  const machine = (await childrenOf(workspace)).find((o) => o.kind === "Machine");
+  assert.ok(machine, "a Machine");
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const status = { nodeName: `aks-gpu-${workspace}`, conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }] };
+  await kubectl(["patch", "machines.karpenter.sh", machine.metadata.name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+  return machine.metadata.name;
+}
+
+/** The `kubectl get workspace` table as column -> value for one row (cells cut at the header's columns: empty cells stay empty). */
+async function columns(name: string): Promise<Record<string, string>> {
+  const [header = "", ...rows] = (await kubectl(["get", "workspace", "-n", NS])).split("\n");
+  const starts = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index }));
+  const row = rows.find((r) => r.startsWith(`${name} `));
+  assert.ok(row, `no row for ${name}`);
+  return Object.fromEntries(starts.map((col, i) => [col.name, row.slice(col.at, starts[i + 1]?.at ?? row.length).trim()]));
+}
+
+before(
+  async () => {
+    cluster = await startCluster({ apiserverFlags: ["--enable-admission-plugins=OwnerReferencesPermissionEnforcement"] });
+    await kubectl(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml"), "-f", repoPath("test/e2e/fixtures/karpenter-crds.yaml")]);
+    // Polled rather than `kubectl wait`, which fails on a CRD that has no status.conditions yet.
+    for (const crd of ["workspaces.kaito.sh", "machines.karpenter.sh", "nodeclaims.karpenter.sh"]) {
+      await poll(`CRD ${crd} established`, async () => (await kubectl(["get", "crd", crd, "-o", 'jsonpath={.status.conditions[?(@.type=="Established")].status}'])) === "True");
+    }
+    // The bundle's identity and permissions, exactly as the default overlay builds them.
+    const built = await kubectl(["kustomize", repoPath("kustomize/overlays/default")]);
+    const wanted = new Set(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]);
+    const rbac = parseAllDocuments(built)
+      .map((d) => d.toJS() as Obj)
+      .filter((o) => wanted.has(o.kind ?? ""));
+    await kubectl(["apply", "-f", "-"], rbac.map((o) => JSON.stringify(o)).join("\n---\n"));
+    await kubectl(["create", "namespace", NS]);
+    const token = (await kubectl(["create", "token", "kaito-gitops", "-n", SYSTEM_NS, "--duration=2h"])).trim();
+    saKubeconfig = join(c().dir, "kaito-gitops-sa.kubeconfig");
+    await writeFile(
+      saKubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "test", cluster: { server: c().server, "certificate-authority-data": Buffer.from(c().caPem).toString("base64") } }],
+        users: [{ name: "kaito-gitops", user: { token } }],
+        contexts: [{ name: "test", context: { cluster: "test", user: "kaito-gitops" } }],
+        "current-context": "test",
+      }),
+    );
+    const first = await runController("a");
+    await first.synced();
+    await poll("controller a leads", async () => first.isLeader());
+  },
+  { timeout: 20 * 60_000 },
+);
+
+after(async () => {
+  for (const handle of controllers) await handle.stop();
+  await cluster?.stop();
+});
+
+describe("the controller on a real cluster", () => {
+  let uid = "";
+
+  test("the default and dev overlays pass the API server's validation (server-side dry run)", async () => {
+    for (const overlay of ["default", "dev"]) {
+      const out = await kubectl(["apply", "--dry-run=server", "-k", repoPath("kustomize/overlays", overlay)]);
+      assert.match(out, /deployment\.apps\/kaito-gitops (created|configured|unchanged) \(server dry run\)/);
+      assert.match(out, /mutatingwebhookconfiguration\.admissionregistration\.k8s\.io\/kaito-gitops-mutating created \(server dry run\)/);
+    }
+  });
+
+  test("kubectl apply of a Workspace: every child is created by server-side apply and owned by it", async () => {
+    await kubectl(["apply", "-f", "-", "-n", NS], workspaceYaml("phi"));
+    const ws = await workspaceWith("phi", "WorkspaceReady", "False");
+    uid = ws.metadata.uid;
+    const children = await poll("four children", async () => {
+      const found = await childrenOf("phi");
+      return found.length === 4 ? found : undefined;
+    });
+    assert.deepEqual(children.map((o) => o.kind).sort(), ["ConfigMap", "Deployment", "Machine", "Service"]);
+    for (const child of children) {
+      assert.ok(appliedByController(child), `${child.kind} ${child.metadata.name}: applied by ${FIELD_MANAGER}`);
+      if (child.kind === "Machine") {
+        assert.equal(child.metadata.ownerReferences, undefined);
+        continue;
+      }
+      assert.deepEqual(child.metadata.ownerReferences, [
+        { apiVersion: "kaito.sh/v1beta1", kind: "Workspace", name: "phi", uid, controller: true, blockOwnerDeletion: true },
+      ]);
+    }
+    assert.ok(ws.status?.conditions?.every((x) => x.observedGeneration === ws.metadata.generation));
+    assert.equal(ws.status?.state, "Pending");
+    assert.equal(ws.status?.targetNodeCount, 1);
+    const cols = await columns("phi");
+    assert.deepEqual(
+      [cols["INSTANCE"], cols["RESOURCEREADY"], cols["INFERENCEREADY"], cols["JOBSTARTED"], cols["WORKSPACESUCCEEDED"], cols["WORKSPACEREADY"]],
+      ["Standard_NC24ads_A100_v4", "False", "False", "", "False", "False"],
+    );
+  });
+
+  test("the status follows the children: a ready node claim, then ready pods, and kubectl get shows it", async () => {
+    const machine = await makeMachineReady("phi");
+    const resourceReady = await workspaceWith("phi", "ResourceReady", "True");
+    assert.deepEqual(resourceReady.status?.workerNodes, ["aks-gpu-phi"]);
+    assert.equal(condition(resourceReady, "InferenceReady")?.status, "False");
+    assert.ok(machine.startsWith("ws"));
+
+    assert.equal(await makePodsReady("phi"), 1);
+    const ready = await workspaceWith("phi", "WorkspaceReady", "True");
+    assert.equal(condition(ready, "InferenceReady")?.reason, "WorkspaceInferenceStatusSuccess");
+    assert.equal(condition(ready, "WorkspaceSucceeded")?.status, "True");
+    assert.equal(ready.status?.state, "Ready");
+    const cols = await columns("phi");
+    assert.deepEqual([cols["RESOURCEREADY"], cols["INFERENCEREADY"], cols["WORKSPACEREADY"], cols["WORKSPACESUCCEEDED"]], ["True", "True", "True", "True"]);
+  });
+
+  test("with nothing changing, the controller sends nothing (no hot loop against a real API server)", async () => {
+    await sleep(1_000);
+    const log = requests.get("a") ?? [];
+    const from = log.length;
+    await sleep(3_000);
+    const sent = log.slice(from).filter((r) => r.resource !== "leases");
+    assert.deepEqual(sent.map((r) => `${r.verb} ${r.resource} ${r.name ?? ""}`), []);
+  });
+
+  test("drift is undone: a scaled Deployment is scaled back, a deleted Service comes back", async () => {
+    await kubectl(["scale", "deployment", "phi", "-n", NS, "--replicas=3"]);
+    await poll("replicas back to 1", async () => (await tryGet(["deployment", "phi", "-n", NS]))?.spec?.["replicas"] === 1);
+    const service = await tryGet(["service", "phi", "-n", NS]);
+    assert.ok(service);
+    await kubectl(["delete", "service", "phi", "-n", NS, "--wait=true"]);
+    const back = await poll("the Service re-created", async () => {
+      const s = await tryGet(["service", "phi", "-n", NS]);
+      return s && s.metadata.uid !== service.metadata.uid ? s : undefined;
+    });
+    assert.equal(back.metadata.ownerReferences?.[0]?.uid, uid);
+  });
+
+  test("a changed Workspace: the children follow, and what it no longer expands to is deleted", async () => {
+    const claims = async (): Promise<string[]> => (await childrenOf("phi")).filter((o) => o.kind === "Machine").map((o) => o.metadata.name).sort();
+    const [first] = await claims();
+    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ resource: { count: 2 }, inference: { config: "phi-own-config" } })]);
+    await poll("two node claims, two replicas, no generated ConfigMap", async () => {
+      const children = await childrenOf("phi");
+      const deployment = children.find((o) => o.kind === "Deployment");
+      return children.filter((o) => o.kind === "Machine").length === 2 && deployment?.spec?.["replicas"] === 2 && !children.some((o) => o.kind === "ConfigMap");
+    });
+    const ws = await workspaceWith("phi", "ResourceReady", "False");
+    assert.equal(ws.metadata.generation, 2);
+    assert.ok(ws.status?.conditions?.every((x) => x.observedGeneration === 2), "the status is for the new generation");
+    assert.equal(ws.status?.targetNodeCount, 2);
+
+    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ resource: { count: 1 }, inference: { config: null } })]);
+    await poll("back to one node claim (the first) and the generated ConfigMap", async () => {
+      const children = await childrenOf("phi");
+      return JSON.stringify(await claims()) === JSON.stringify([first]) && children.some((o) => o.kind === "ConfigMap");
+    });
+    // The pod template changed (the config volume came and went): a rollout, whose new pods
+    // are made ready as a kubelet would, round by round.
+    await poll("ready again after the rollout", async () => {
+      await makePodsReady("phi");
+      return condition(await tryGet(["workspace", "phi", "-n", NS]), "WorkspaceReady")?.status === "True";
+    });
+  });
+
+  test("a Workspace rendered by the Argo CD plugin gets status, never children", async () => {
+    await kubectl(["apply", "-f", "-"], workspaceYaml("rendered", { annotations: { "kaito-gitops.io/rendered-by": "plugin" } }));
+    const ws = await poll("its status", async () => {
+      const found = await tryGet(["workspace", "rendered", "-n", NS]);
+      return condition(found, "ResourceReady") ? found : undefined;
+    });
+    assert.match(condition(ws, "ResourceReady")?.message ?? "", /is not created yet/);
+    await sleep(1_500);
+    assert.deepEqual(await childrenOf("rendered"), []);
+  });
+
+  test("a Workspace whose children Argo CD already tracks: nothing applied, the tracked child untouched", async () => {
+    // As an Argo CD sync of the plugin's output leaves it: the child before the controller sees the Workspace.
+    const configMap = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "tracked-inference-params", namespace: NS, labels: { "kaito.sh/workspace": "tracked", "app.kubernetes.io/instance": "gpu-models" } },
+      data: { "inference_config.yaml": "vllm: {}\n" },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(configMap));
+    await kubectl(["apply", "-f", "-"], workspaceYaml("tracked"));
+    await poll("its status", async () => condition(await tryGet(["workspace", "tracked", "-n", NS]), "InferenceReady"));
+    await sleep(1_500);
+    const children = await childrenOf("tracked");
+    assert.deepEqual(children.map((o) => o.kind), ["ConfigMap"]);
+    assert.equal(appliedByController(children[0] as Obj), false);
+    assert.equal(children[0]?.metadata.ownerReferences, undefined);
+  });
+
+  test("an invalid Workspace (no webhook to stop it): a failed status, no children, no retries", async () => {
+    await kubectl(["apply", "-f", "-"], workspaceYaml("broken", { preset: "phi-9000" }));
+    const ws = await poll("its status", async () => {
+      const found = await tryGet(["workspace", "broken", "-n", NS]);
+      return condition(found, "WorkspaceSucceeded") ? found : undefined;
+    });
+    assert.equal(condition(ws, "WorkspaceSucceeded")?.reason, "workspaceFailed");
+    assert.match(condition(ws, "WorkspaceSucceeded")?.message ?? "", /phi-9000/);
+    assert.equal(ws.status?.state, "Failed");
+    const log = requests.get("a") ?? [];
+    const from = log.length;
+    await sleep(2_000);
+    assert.deepEqual(await childrenOf("broken"), []);
+    assert.deepEqual(writesOf(log.slice(from)).map((r) => `${r.verb} ${r.resource} ${r.name ?? ""}`), []);
+  });
+
+  test("a Workspace written as kaito.sh/v1alpha1 gets no status field that version lacks", async () => {
+    const v1alpha1 = {
+      apiVersion: "kaito.sh/v1alpha1",
+      kind: "Workspace",
+      metadata: { name: "falcon", namespace: NS },
+      resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: "falcon" } } },
+      inference: { preset: { name: "falcon-7b" } },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(v1alpha1));
+    const beta = await poll("its status", async () => {
+      const found = await tryGet(["workspaces.v1beta1.kaito.sh", "falcon", "-n", NS]);
+      return condition(found, "WorkspaceReady") ? found : undefined;
+    });
+    // Written through v1beta1, read through either, the same: nothing v1alpha1 lacks was written.
+    const alpha = await getJson<Obj>(["get", "workspaces.v1alpha1.kaito.sh", "falcon", "-n", NS]);
+    assert.equal(alpha.apiVersion, "kaito.sh/v1alpha1");
+    assert.deepEqual(alpha.status, beta.status);
+    assert.equal(beta.status?.state, undefined);
+    assert.equal(beta.status?.targetNodeCount, undefined);
+    assert.equal((await childrenOf("falcon")).length, 4);
+    const log = requests.get("a") ?? [];
+    const from = log.length;
+    await sleep(2_000);
+    assert.deepEqual(writesOf(log.slice(from)).map((r) => `${r.verb} ${r.resource} ${r.name ?? ""}`), [], "settled");
+  });
+
+  test("two controllers: exactly one leads and writes; stopping it hands over to the other", async () => {
+    const [a] = controllers;
+    assert.ok(a);
+    const b = await runController("b");
+    await b.synced();
+    await sleep(1_500);
+    assert.equal(a.isLeader(), true);
+    assert.equal(b.isLeader(), false);
+    const fromA = requests.get("a")?.length ?? 0;
+    await kubectl(["apply", "-f", "-"], workspaceYaml("second"));
+    await poll("the second Workspace's children", async () => ((await childrenOf("second")).length === 4 ? true : undefined));
+    await workspaceWith("second", "WorkspaceReady", "False");
+    assert.ok(writesOf((requests.get("a") ?? []).slice(fromA)).length >= 5, "the leader applied and wrote status");
+    assert.deepEqual(writesOf(requests.get("b") ?? []), [], "the standby wrote nothing");
+
+    await a.stop();
+    const took = Date.now();
+    await poll("b leads", async () => b.isLeader(), 15_000);
+    assert.ok(Date.now() - took < LEADER_TIMINGS.leaseDurationMs, "released on stop: no wait for expiry");
+    await kubectl(["apply", "-f", "-"], workspaceYaml("third"));
+    await poll("the third Workspace's children, from b", async () => ((await childrenOf("third")).length === 4 ? true : undefined));
+    assert.ok(writesOf(requests.get("b") ?? []).length >= 5);
+    const leases = await getJson<Obj & { spec: { holderIdentity: string } }>(["get", "lease", "kaito-gitops-controller", "-n", SYSTEM_NS]);
+    assert.equal(leases.spec.holderIdentity, b.identity);
+  });
+  // Late in the file on purpose: kube-controller-manager's garbage collector learns of a new CRD
+  // (Workspace as an owner kind) at its 30 s discovery resync.
+  test("deleting the Workspace: the garbage collector removes the owned children, the controller the node claim", async () => {
+    const before = await childrenOf("phi");
+    assert.equal(before.length, 4);
+    await kubectl(["delete", "workspace", "phi", "-n", NS, "--wait=true"]);
+    await poll("no children left", async () => ((await childrenOf("phi")).length === 0 ? true : undefined), 60_000);
+  });
+
+  test("every request the controller made is allowed by controller/rbac.ts, and none was refused", () => {
+    const log = [...(requests.get("a") ?? []), ...(requests.get("b") ?? [])];
+    assert.ok(log.length > 0);
+    const refused = log.filter((r) => r.code === 403);
+    assert.deepEqual(refused, [], "the bundle's roles were enough");
+    for (const r of log) {
+      assert.ok(permits(RBAC_RULES, r.verb, r.group, r.resource, r.name), `${r.verb} ${r.group}/${r.resource} ${r.name ?? ""} is not in RBAC_RULES`);
+      // An apply that created the object (201) was authorized as create as well.
+      if (r.verb === "patch" && r.code === 201) assert.ok(permits(RBAC_RULES, "create", r.group, r.resource), `create ${r.group}/${r.resource}`);
+    }
+    assert.ok(log.some((r) => r.verb === "patch" && r.code === 201), "some applies created objects");
+  });
+});
