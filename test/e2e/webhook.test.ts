@@ -1,0 +1,212 @@
+// The webhook against a real kube-apiserver: the bundle's own webhook configurations (pointed at
+// 127.0.0.1 with the caBundle), the generated CRD, kubectl as users run it. The API server checks
+// the certificate and its SAN, the CRD's structural schema, the JSON Patch, dry-run and
+// reinvocation, which hand-made AdmissionReviews cannot prove.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { issueBundle, writeCertDir } from "../../certs/index.js";
+import { createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
+import type { WebhookHandle } from "../../webhook/index.js";
+import { loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
+import { startCluster } from "../cluster/cluster.js";
+import type { Cluster } from "../cluster/cluster.js";
+import { runCli } from "../helpers/cli.js";
+import { repoPath, repoRoot } from "../helpers/repo.js";
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
+
+const NAMESPACES = ["models", "coding", "tuning"];
+let cluster: Cluster;
+let webhook: WebhookHandle;
+let certDir: string;
+let port = 0;
+
+const minimal = (name: string, extra = ""): string => `apiVersion: kaito.sh/v1beta1
+kind: Workspace
+metadata:
+  name: ${name}
+  namespace: e2e
+${extra}resource:
+  instanceType: Standard_NC24ads_A100_v4
+  labelSelector:
+    matchLabels:
+      apps: ${name}
+inference:
+  preset:
+    name: phi-3-mini-4k-instruct
+`;
+
+async function kubectl(args: readonly string[], input?: string) {
+  return cluster.kubectl(args, input === undefined ? {} : { input });
+}
+
+async function ok(args: readonly string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input);
+  assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function startOurWebhook(): Promise<WebhookHandle> {
+  const handle = await startWebhook({
+    certificates: directoryCertificates({ dir: certDir }),
+    catalog: loadCatalog(),
+    host: "127.0.0.1",
+    port,
+    shutdownTimeoutMs: 2_000,
+    shutdownDelayMs: 0,
+    logger: createLogger({ level: "silent" }),
+  });
+  await handle.ready();
+  port = handle.address.port;
+  return handle;
+}
+
+/** The bundle's webhook configurations, pointed at our local server. */
+function webhookConfigurations(caBundle: string): string {
+  const docs = parseAllDocuments(readFileSync(repoPath("kustomize/base/webhooks.yaml"), "utf8")).map((d) => d.toJS() as { webhooks: { clientConfig: unknown; name: string }[] });
+  for (const config of docs) {
+    for (const hook of config.webhooks) {
+      const path = hook.name.includes("mutate") ? "/mutate" : "/validate";
+      hook.clientConfig = { url: `https://127.0.0.1:${port}${path}`, caBundle };
+    }
+  }
+  return docs.map((d) => JSON.stringify(d)).join("\n");
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** What the API server adds to an object it stores, and kubectl's bookkeeping. */
+function withoutServerFields(obj: Obj): Obj {
+  const metadata = { ...obj.metadata };
+  for (const field of ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"]) delete metadata[field];
+  const annotations = { ...metadata.annotations };
+  delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
+  const out = { ...obj, metadata: { ...metadata } } as Obj;
+  if (Object.keys(annotations).length > 0) out.metadata.annotations = annotations;
+  else delete out.metadata.annotations;
+  return out;
+}
+
+function exampleFiles(dir = repoPath("examples")): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? exampleFiles(join(dir, e.name)) : e.name.endsWith(".yaml") ? [join(dir, e.name)] : [],
+  );
+}
+
+before(async () => {
+  cluster = await startCluster();
+  certDir = mkdtempSync(join(tmpdir(), "kaito-gitops-e2e-certs-"));
+  await writeCertDir(certDir, issueBundle({ service: "kaito-gitops-webhook", namespace: "kaito-gitops-system", ipAddresses: ["127.0.0.1"] }, new Date()));
+  webhook = await startOurWebhook();
+  await ok(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml")]);
+  await ok(["wait", "--for=condition=Established", "crd/workspaces.kaito.sh", "--timeout=60s"]);
+  for (const ns of [...NAMESPACES, "e2e"]) await ok(["create", "namespace", ns]);
+  assert.ok(webhook.caBundle, "the directory has ca.crt");
+  await ok(["apply", "-f", "-"], webhookConfigurations(webhook.caBundle));
+  // The API server picks up webhook configurations through an informer: wait until it mutates.
+  await eventually("the webhook to take effect", async () => {
+    const r = await kubectl(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("probe"));
+    return r.code === 0 && (JSON.parse(r.stdout) as { resource: { count?: number } }).resource.count === 1;
+  });
+});
+
+after(async () => {
+  await webhook?.close();
+  await cluster?.stop();
+});
+
+describe("kubectl apply through the real API server and our webhook", () => {
+  for (const file of exampleFiles()) {
+    const name = relative(repoRoot, file);
+    test(`the stored Workspace equals the plugin's rendering: ${name}`, async () => {
+      await ok(["apply", "-f", file]);
+      const rendered = await runCli(["render", "-q", "--namespace", "default", file]);
+      assert.equal(rendered.code, 0, rendered.stderr);
+      const expected = parseAllDocuments(rendered.stdout).map((d) => d.toJS() as Obj).filter(looksLikeWorkspace);
+      assert.ok(expected.length > 0);
+      for (const ws of expected) {
+        // Read it back in the version it was written in, as the user's file says.
+        const version = ws.apiVersion.split("/")[1];
+        const stored = JSON.parse(await ok(["get", `workspaces.${version}.kaito.sh`, ws.metadata.name, "-n", ws.metadata.namespace ?? "default", "-o", "json"])) as Obj;
+        assert.deepEqual(withoutServerFields(stored), ws);
+      }
+    });
+  }
+
+  test("an invalid Workspace is refused with the webhook's message, visible in kubectl's output", async () => {
+    const bad = minimal("bad-preset").replace("phi-3-mini-4k-instruct", "phi-3-mini");
+    const r = await kubectl(["apply", "-f", "-"], bad);
+    assert.notEqual(r.code, 0);
+    // The webhook answers with a 422 Invalid status and its causes, so kubectl prints it as it
+    // prints the API server's own validation errors.
+    assert.match(r.stderr, /The Workspace "bad-preset" is invalid: inference\.preset\.name: unknown preset "phi-3-mini" \(did you mean "phi-3-mini-4k-instruct"/);
+    const get = await kubectl(["get", "workspace", "bad-preset", "-n", "e2e"]);
+    assert.match(get.stderr, /NotFound/);
+  });
+
+  test("a Workspace that does not fit its nodes is refused with the count to set", async () => {
+    const tooSmall = `apiVersion: kaito.sh/v1beta1
+kind: Workspace
+metadata:
+  name: too-small
+  namespace: e2e
+resource:
+  instanceType: Standard_NC24ads_A100_v4
+  count: 1
+  labelSelector:
+    matchLabels:
+      apps: too-small
+inference:
+  preset:
+    name: llama-3.3-70b-instruct
+    presetOptions:
+      modelAccessSecret: hf-token
+`;
+    const r = await kubectl(["apply", "-f", "-"], tooSmall);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /resource\.count: preset llama-3\.3-70b-instruct needs 320 GiB of GPU memory .*set count to 4/);
+  });
+
+  test("kubectl apply --dry-run=server mutates and stores nothing", async () => {
+    const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number } };
+    assert.equal(out.resource.count, 1);
+    assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], "vllm");
+    const get = await kubectl(["get", "workspace", "dry", "-n", "e2e"]);
+    assert.match(get.stderr, /NotFound/);
+  });
+
+  test("UPDATE of an immutable field is refused; an unrelated UPDATE passes", async () => {
+    await ok(["apply", "-f", "-"], minimal("update-me"));
+    const immutable = await kubectl(["apply", "-f", "-"], minimal("update-me").replace("Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4"));
+    assert.notEqual(immutable.code, 0);
+    assert.match(immutable.stderr, /resource\.instanceType: field is immutable: was "Standard_NC24ads_A100_v4", now "Standard_NC48ads_A100_v4"/);
+    await ok(["apply", "-f", "-"], minimal("update-me", "  labels:\n    team: search\n"));
+    const stored = JSON.parse(await ok(["get", "workspace", "update-me", "-n", "e2e", "-o", "json"])) as Obj & { resource: { instanceType: string } };
+    assert.equal((stored.metadata.labels as Record<string, string>).team, "search");
+    assert.equal(stored.resource.instanceType, "Standard_NC24ads_A100_v4");
+  });
+
+  test("with the webhook down, failurePolicy Fail refuses applies and stores nothing; after a restart they pass", async () => {
+    await webhook.close();
+    const refused = await kubectl(["apply", "-f", "-"], minimal("while-down"));
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /failed calling webhook "workspaces\.mutate\.kaito-gitops\.io"/);
+    assert.match((await kubectl(["get", "workspace", "while-down", "-n", "e2e"])).stderr, /NotFound/);
+
+    webhook = await startOurWebhook();
+    await eventually("applies to pass again", async () => (await kubectl(["apply", "-f", "-"], minimal("while-down"))).code === 0);
+    const stored = JSON.parse(await ok(["get", "workspace", "while-down", "-n", "e2e", "-o", "json"])) as Obj & { resource: { count?: number } };
+    assert.equal(stored.resource.count, 1, "stored defaulted, not half-done");
+  });
+});
