@@ -2,7 +2,7 @@
 // built-in catalog YAML into checked JSON, so `kaito-gitops` starts without compiling schemas or
 // parsing catalog YAML (its cold start is a benchmark target).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -61,6 +61,8 @@ writeFileSync(
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const external = Object.keys(pkg.dependencies).filter((d) => d !== "yaml");
 const { build } = await import("esbuild");
+// Chunk names carry content hashes: clear the folder so old chunks do not pile up.
+rmSync(join(root, "dist/cli"), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, "dist/bin/kaito-gitops.js")],
   outdir: join(root, "dist/cli"),

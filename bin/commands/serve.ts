@@ -1,7 +1,7 @@
 // `kaito-gitops serve`: the HTTPS admission webhook (/mutate, /validate, /healthz, /readyz,
-// /metrics) until SIGTERM or SIGINT, then a bounded graceful drain. The flags only pick the
-// certificate mode and limits; the wiring lives in webhook/serve.ts, so a later --controller can
-// run in the same process beside it.
+// /metrics) and the controller in one process, until SIGTERM or SIGINT, then a bounded graceful
+// drain. The flags pick the certificate mode, limits and which of the two run; the wiring lives
+// in webhook/serve.ts and controller/index.ts.
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,7 +21,7 @@ import {
   selfSignedCertificates,
   startWebhook,
 } from "../../webhook/index.js";
-import type { CertificateProvider, Logger, ShutdownReport, WebhookHandle } from "../../webhook/index.js";
+import type { CertificateProvider, Logger, WebhookHandle } from "../../webhook/index.js";
 import { ExitCode } from "../cli-io.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { InputError } from "../inputs.js";
@@ -38,8 +38,16 @@ export const SERVE_DEFAULTS = {
 
 export const usage = `Usage: kaito-gitops serve [flags]
 
-Runs the admission webhook over HTTPS: POST /mutate, POST /validate, GET /healthz, /readyz,
-/metrics. Stops on SIGTERM or SIGINT after draining in-flight requests.
+Runs the admission webhook over HTTPS (POST /mutate, POST /validate, GET /healthz, /readyz,
+/metrics) and the controller that creates Workspaces' children and writes their status. Stops on
+SIGTERM or SIGINT after draining in-flight requests and releasing the controller's Lease.
+
+What runs:
+  --no-webhook            the controller only (no HTTPS server)
+  --controller            run the controller; the default in a cluster (--manage-certs,
+                          --cert-dir or a pod's service account), not with the in-memory
+                          certificate of a laptop, where it would write to your current context
+  --no-controller         the webhook only
 
 Certificates (one of):
   (neither flag)          issue a CA and serving certificate in memory (SANs localhost,
@@ -89,6 +97,11 @@ const OPTIONS = {
   "shutdown-timeout": { type: "string" },
   "shutdown-delay": { type: "string" },
   "log-level": { type: "string" },
+  webhook: { type: "boolean" },
+  "no-webhook": { type: "boolean" },
+  controller: { type: "boolean" },
+  "no-controller": { type: "boolean" },
+  kubeconfig: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -141,16 +154,40 @@ export const run: Command = async (argv, io) => {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 
+  if (values.controller && values["no-controller"]) throw new UsageError("--controller and --no-controller exclude each other");
+  if (values.webhook && values["no-webhook"]) throw new UsageError("--webhook and --no-webhook exclude each other");
+  const inCluster = !selfSigned || io.env["KUBERNETES_SERVICE_HOST"] !== undefined;
+  const runController = values["no-controller"] ? false : (values.controller ?? inCluster);
+  if (values["no-webhook"] && !runController) throw new UsageError("--no-webhook with the controller off leaves nothing to run");
+
   const logger = createLogger({ level, destination: io.stderr });
-  const certificates = await certificateProvider(values, wanted, io, logger);
   const catalog = catalogFrom(values.catalog, io.cwd);
   // Observed at once; a bad catalog file is reported below, after the server is up.
   catalog.catch(() => undefined);
 
+  const controller = runController
+    ? await (await import("../../controller/index.js")).startController({
+        namespace,
+        catalog,
+        expandOptions,
+        logger: logger.child({ component: "controller" }),
+        ...(values.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, values.kubeconfig) } : io.env["KUBECONFIG"] ? { kubeconfig: io.env["KUBECONFIG"] } : {}),
+      })
+    : undefined;
+  if (!runController) logger.info({}, "controller off: pass --controller to create Workspaces' children from this process");
+  if (values["no-webhook"]) {
+    await waitForSignal(async () => {
+      await controller?.stop();
+    }).stopped;
+    return ExitCode.ok;
+  }
+
+  const certificates = await certificateProvider(values, wanted, io, logger);
   let handle: WebhookHandle;
   try {
     handle = await startWebhook({ certificates, catalog, expandOptions, port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
   } catch (err) {
+    await controller?.stop();
     if (err instanceof CertificateStartError) throw new InputError(`kaito-gitops serve: ${err.message}`);
     const code = (err as { code?: unknown } | null)?.code;
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
@@ -160,7 +197,11 @@ export const run: Command = async (argv, io) => {
     throw err;
   }
 
-  const signals = waitForSignal(handle);
+  const webhook = handle;
+  const signals = waitForSignal(async () => {
+    const [report] = await Promise.all([webhook.close(), controller?.stop()]);
+    return report;
+  });
   if (selfSigned && handle.caBundle !== undefined) {
     io.stdout.write(`${handle.caBundle}\n`);
     io.stderr.write(
@@ -178,7 +219,7 @@ export const run: Command = async (argv, io) => {
   } catch (err) {
     // The catalog did not load: nothing can be admitted. Stop and report it as render does.
     signals.dispose();
-    await handle.close();
+    await Promise.all([handle.close(), controller?.stop()]);
     throw err;
   }
   // Forced connections at the bound are in the log; the process did what it was asked.
@@ -210,19 +251,19 @@ async function certificateProvider(
   });
 }
 
-/** `stopped` resolves with the shutdown report after the first SIGTERM or SIGINT; a second one exits at once. */
-function waitForSignal(handle: WebhookHandle): { stopped: Promise<ShutdownReport>; dispose: () => void } {
+/** `stopped` resolves with what `stop` returns after the first SIGTERM or SIGINT; a second one exits at once. */
+function waitForSignal<T>(stop: () => Promise<T>): { stopped: Promise<T>; dispose: () => void } {
   let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
   const dispose = (): void => {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   };
-  const stopped = new Promise<ShutdownReport>((resolveReport) => {
+  const stopped = new Promise<T>((resolveReport) => {
     onSignal = (signal) => {
       dispose();
       // Impatience (a second Ctrl-C) wins over the drain bound.
       process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
-      void handle.close().then(resolveReport);
+      void stop().then(resolveReport);
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);

@@ -2,7 +2,7 @@
 // without our webhooks in the path, interleaved in one run (one namespace the webhooks select,
 // one they do not). Also the same creates as direct API requests, where kubectl's own start-up
 // does not hide the webhook's share.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { loadCatalog } from "../../workspace/index.js";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { repoPath } from "../helpers/repo.js";
+import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 import { fmt, median, printTable } from "./measure.js";
 import { benchWorkspace } from "./workspaces.js";
 
@@ -61,15 +62,7 @@ try {
   await must(cluster, ["create", "namespace", WITH]);
   await must(cluster, ["create", "namespace", WITHOUT]);
   // The bundle's configurations, aimed at our server and narrowed to one namespace.
-  const configs = parseAllDocuments(readFileSync(repoPath("kustomize/base/webhooks.yaml"), "utf8")).map((d) => d.toJS() as { webhooks: Record<string, unknown>[] });
-  for (const config of configs) {
-    for (const hook of config.webhooks) {
-      const path = String(hook.name).includes("mutate") ? "/mutate" : "/validate";
-      hook.clientConfig = { url: `${webhook.url}${path}`, caBundle: webhook.caBundle };
-      hook.namespaceSelector = { matchLabels: { "kubernetes.io/metadata.name": WITH } };
-    }
-  }
-  await must(cluster, ["apply", "-f", "-"], configs.map((c) => JSON.stringify(c)).join("\n"));
+  await must(cluster, ["apply", "-f", "-"], localWebhookConfigurations(webhook.url, webhook.caBundle ?? "", { matchLabels: { "kubernetes.io/metadata.name": WITH } }));
   for (let i = 0; ; i++) {
     const out = JSON.parse(await must(cluster, ["apply", "--dry-run=server", "-o", "json", "-f", "-"], benchWorkspace(0, WITH))) as { resource: { count?: number } };
     if (out.resource.count !== undefined) break;

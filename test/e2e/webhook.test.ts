@@ -3,7 +3,7 @@
 // the certificate and its SAN, the CRD's structural schema, the JSON Patch, dry-run and
 // reinvocation, which hand-made AdmissionReviews cannot prove.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -16,6 +16,7 @@ import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { runCli } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/repo.js";
+import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 
@@ -65,18 +66,6 @@ async function startOurWebhook(): Promise<WebhookHandle> {
   return handle;
 }
 
-/** The bundle's webhook configurations, pointed at our local server. */
-function webhookConfigurations(caBundle: string): string {
-  const docs = parseAllDocuments(readFileSync(repoPath("kustomize/base/webhooks.yaml"), "utf8")).map((d) => d.toJS() as { webhooks: { clientConfig: unknown; name: string }[] });
-  for (const config of docs) {
-    for (const hook of config.webhooks) {
-      const path = hook.name.includes("mutate") ? "/mutate" : "/validate";
-      hook.clientConfig = { url: `https://127.0.0.1:${port}${path}`, caBundle };
-    }
-  }
-  return docs.map((d) => JSON.stringify(d)).join("\n");
-}
-
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -113,7 +102,7 @@ before(async () => {
   await ok(["wait", "--for=condition=Established", "crd/workspaces.kaito.sh", "--timeout=60s"]);
   for (const ns of [...NAMESPACES, "e2e"]) await ok(["create", "namespace", ns]);
   assert.ok(webhook.caBundle, "the directory has ca.crt");
-  await ok(["apply", "-f", "-"], webhookConfigurations(webhook.caBundle));
+  await ok(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${port}`, webhook.caBundle));
   // The API server picks up webhook configurations through an informer: wait until it mutates.
   await eventually("the webhook to take effect", async () => {
     const r = await kubectl(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("probe"));
