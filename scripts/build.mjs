@@ -19,13 +19,13 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pro
 const { default: Ajv } = await import("ajv");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
 const dist = (p) => pathToFileURL(join(root, "dist", p)).href;
-const { workspaceSchema, strictSchema } = await import(dist("workspace/api/schema.js"));
+const { validatorSchema, strictSchema } = await import(dist("workspace/api/schema.js"));
 const { catalogFileSchema } = await import(dist("workspace/catalog/schema.js"));
 const { newAjv } = await import(dist("workspace/api/ajv-options.js"));
 
 const ajv = newAjv(Ajv, { code: { source: true, esm: true }, verbose: true });
-ajv.addSchema(strictSchema(workspaceSchema("v1alpha1")), "workspaceV1alpha1");
-ajv.addSchema(strictSchema(workspaceSchema("v1beta1")), "workspaceV1beta1");
+ajv.addSchema(validatorSchema("v1alpha1"), "workspaceV1alpha1");
+ajv.addSchema(validatorSchema("v1beta1"), "workspaceV1beta1");
 ajv.addSchema(strictSchema(catalogFileSchema), "catalogFile");
 const code = standaloneCode(ajv, {
   workspaceV1alpha1: "workspaceV1alpha1",

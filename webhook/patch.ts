@@ -1,21 +1,28 @@
 // The mutation the webhook answers with: the RFC 6902 patch from the Workspace as received to the
 // Workspace as expanded. Applied to the object Argo CD synced, it gives exactly the object the
-// plugin rendered (both come from the same expand), so an app never drifts because of us.
+// plugin rendered (both come from the same expansion), so an app never drifts because of us.
 import fastJsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
-import { expand } from "../workspace/index.js";
-import type { Catalog, ExpandOptions, Expansion } from "../workspace/index.js";
+import { checkWorkspace, ExpansionError, warningsOf } from "../workspace/index.js";
+import type { Catalog, ExpandOptions, Violation, Workspace } from "../workspace/index.js";
 
 export interface Mutation {
-  readonly expansion: Expansion;
+  /** The Workspace exactly as expand() returns it. */
+  readonly workspace: Workspace;
+  readonly warnings: readonly Violation[];
   readonly patch: readonly Operation[];
 }
 
-/** Throws ExpansionError when the Workspace is invalid. */
+/**
+ * Throws ExpansionError when the Workspace is invalid. Uses the expansion's checking and
+ * defaulting step without building the children: the webhook patches only the Workspace, and the
+ * children were most of the cost of a review.
+ */
 export function mutationFor(object: unknown, catalog: Catalog, options: ExpandOptions): Mutation {
-  const expansion = expand(object, catalog, options);
-  const patch = fastJsonPatch.compare(object as object, expansion.workspace as object);
-  return { expansion, patch };
+  const { violations, checked } = checkWorkspace(object, catalog, options);
+  if (!checked) throw new ExpansionError(violations);
+  const patch = fastJsonPatch.compare(object as object, checked.workspace as object);
+  return { workspace: checked.workspace, warnings: warningsOf(violations), patch };
 }
 
 /** Applies a patch to a copy, as the API server would. */

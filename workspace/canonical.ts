@@ -43,7 +43,8 @@ export function canonicalWorkspace(ws: Workspace, version: WorkspaceVersion): Wo
   const meta = metadata as Record<string, unknown>;
   const metaKeys = [...METADATA_ORDER.filter((k) => k in meta), ...Object.keys(meta).filter((k) => !METADATA_ORDER.includes(k)).sort()];
   const canonicalMeta = Object.fromEntries(
-    metaKeys.map((k) => [k, k === "managedFields" ? meta[k] : sortKeysDeep(meta[k])]),
+    // managedFields is the API server's record, kept as it is (copied, never shared with the input).
+    metaKeys.map((k) => [k, k === "managedFields" ? structuredClone(meta[k]) : sortKeysDeep(meta[k])]),
   );
   return {
     apiVersion: body.apiVersion,

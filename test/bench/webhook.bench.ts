@@ -56,10 +56,12 @@ function launch(kind: ServerKind, certDir: string): Promise<Running> {
   const node = process.execPath;
   const argv =
     kind === "ours"
-      ? [node, repoPath("dist/cli/kaito-gitops.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--cert-dir", certDir, "--log-level", "info"]
+      ? [node, repoPath("dist/cli/kaito-gitops.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--cert-dir", certDir, "--log-level", "info", "--no-controller"]
       : [node, fileURLToPath(import.meta.url), "--floor", kind === "express floor" ? "express" : "node", certDir];
   const [command, ...args] = pin ? ["taskset", "-c", "1", ...argv] : argv;
-  const child = spawn(command ?? node, args, { stdio: ["pipe", "pipe", "pipe"] });
+  // Ours runs with the V8 settings the install bundle's Deployment gives it.
+  const env = kind === "ours" ? { ...process.env, NODE_OPTIONS: deploymentNodeOptions() } : process.env;
+  const child = spawn(command ?? node, args, { stdio: ["pipe", "pipe", "pipe"], env });
   let out = "";
   let err = "";
   child.stdout?.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -87,6 +89,14 @@ function launch(kind: ServerKind, certDir: string): Promise<Running> {
     child.stderr?.on("data", look);
     child.on("exit", (code) => reject(new Error(`${kind} exited with ${code}:\n${err}`)));
   });
+}
+
+/** NODE_OPTIONS of the serve container in kustomize/base/deployment.yaml. */
+function deploymentNodeOptions(): string {
+  const text = readFileSync(repoPath("kustomize/base/deployment.yaml"), "utf8");
+  const value = /- name: NODE_OPTIONS\n\s+value: (.+)\n/.exec(text)?.[1];
+  if (value === undefined) throw new Error("kustomize/base/deployment.yaml sets no NODE_OPTIONS");
+  return value.trim();
 }
 
 /** CPU time (user + system, all threads) a live process has used so far, in seconds. */

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { applyPatch, mutationFor } from "../../webhook/patch.js";
-import { expandOptions, loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
+import { expand, expandOptions, loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
 import { runCli } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/repo.js";
 
@@ -62,4 +62,11 @@ test("the patch adds single annotation keys and never replaces metadata maps who
   const annotationOps = patch.filter((op) => op.path.startsWith("/metadata/annotations"));
   assert.deepEqual(annotationOps.map((op) => [op.op, op.path]), [["add", "/metadata/annotations/kaito.sh~1runtime"]]);
   assert.ok(!patch.some((op) => op.path.startsWith("/status")));
+});
+
+test("the webhook's Workspace is exactly expand()'s, though it skips building the children", () => {
+  for (const { ws } of committed) {
+    const options = expandOptions({ namespace: ws.metadata.namespace ?? APP_NAMESPACE });
+    assert.deepEqual(mutationFor(ws, catalog, options).workspace, expand(ws, catalog, options).workspace);
+  }
 });

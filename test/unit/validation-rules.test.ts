@@ -229,6 +229,22 @@ describe("schema (workspace/api/validator.ts)", () => {
     assert.doesNotMatch(v.message, /did you mean/);
   });
 
+  test("schema.type: metadata the rules read is typed too (a null name, a number as a label)", () => {
+    const result = check(
+      inference((ws) => {
+        (ws.metadata as { name: unknown }).name = null;
+        (ws.metadata as { labels: unknown }).labels = { team: 7 };
+      }),
+    );
+    assert.deepEqual(
+      result.violations.map((v) => [v.rule, formatPath(v.path), v.message]),
+      [
+        ["schema.type", "metadata.name", "expected a string, got null"],
+        ["schema.type", "metadata.labels.team", "expected a string, got number 7"],
+      ],
+    );
+  });
+
   test("schema.type: a count written as a string", () => {
     const result = check(
       rawVariant(INFERENCE, (ws) => {

@@ -229,3 +229,28 @@ export function strictSchema(schema: JsonSchema, path: readonly string[] = []): 
   if (schema.items) out.items = strictSchema(schema.items, [...path, "[]"]);
   return out;
 }
+
+const stringMap: JsonSchema = { type: "object", additionalProperties: { type: "string" } };
+
+/**
+ * The metadata fields our rules read. The CRD may say no more than `type: object` about metadata
+ * (the API server owns it), but files reach the CLI and the plugin unchecked, so the validator
+ * types what it relies on; other metadata fields pass.
+ */
+const objectMeta: JsonSchema = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    generateName: { type: "string" },
+    namespace: { type: "string" },
+    uid: { type: "string" },
+    labels: stringMap,
+    annotations: stringMap,
+  },
+};
+
+/** What our validator checks: the strict schema, with metadata typed. */
+export function validatorSchema(version: WorkspaceVersion): JsonSchema {
+  const strict = strictSchema(workspaceSchema(version));
+  return { ...strict, properties: { ...strict.properties, metadata: objectMeta } };
+}
