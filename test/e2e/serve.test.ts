@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
+import { eventually } from "../helpers/eventually.js";
 import { repoPath } from "../helpers/repo.js";
 import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 import { startServe } from "../webhook/serve-process.js";
@@ -31,16 +32,6 @@ async function ok(args: readonly string[], input?: string): Promise<string> {
   const r = await cluster.kubectl(args, input === undefined ? {} : { input });
   assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
   return r.stdout;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return assert.fail(`timed out waiting for ${what}`);
 }
 
 before(async () => {

@@ -15,6 +15,7 @@ import { loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { runCli } from "../helpers/cli.js";
+import { eventually } from "../helpers/eventually.js";
 import { repoPath, repoRoot } from "../helpers/repo.js";
 import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 
@@ -66,15 +67,6 @@ async function startOurWebhook(): Promise<WebhookHandle> {
   return handle;
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 /** What the API server adds to an object it stores, and kubectl's bookkeeping. */
 function withoutServerFields(obj: Obj): Obj {
   const metadata = { ...obj.metadata };
@@ -106,7 +98,7 @@ before(async () => {
   // The API server picks up webhook configurations through an informer: wait until it mutates.
   await eventually("the webhook to take effect", async () => {
     const r = await kubectl(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("probe"));
-    return r.code === 0 && (JSON.parse(r.stdout) as { resource: { count?: number } }).resource.count === 1;
+    return r.code === 0 && (JSON.parse(r.stdout) as { resource: { count?: number } }).resource.count === 1 ? true : undefined;
   });
 });
 
@@ -194,7 +186,7 @@ inference:
     assert.match((await kubectl(["get", "workspace", "while-down", "-n", "e2e"])).stderr, /NotFound/);
 
     webhook = await startOurWebhook();
-    await eventually("applies to pass again", async () => (await kubectl(["apply", "-f", "-"], minimal("while-down"))).code === 0);
+    await eventually("applies to pass again", async () => ((await kubectl(["apply", "-f", "-"], minimal("while-down"))).code === 0 ? true : undefined));
     const stored = JSON.parse(await ok(["get", "workspace", "while-down", "-n", "e2e", "-o", "json"])) as Obj & { resource: { count?: number } };
     assert.equal(stored.resource.count, 1, "stored defaulted, not half-done");
   });
