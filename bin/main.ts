@@ -15,7 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   crd: { summary: "print the Workspace CustomResourceDefinition", load: async () => (await import("./commands/crd.js")).run },
   certs: { summary: "issue a CA and serving certificate for the webhook into a folder", load: async () => (await import("./commands/certs.js")).run },
   controller: { summary: "run the Workspace controller alone (children and status; no webhook)", load: async () => (await import("./commands/controller.js")).run },
-  serve: { summary: "run the HTTPS admission webhook (/mutate, /validate, probes, metrics)", load: async () => (await import("./commands/serve.js")).run },
+  serve: { summary: "run the admission webhook (HTTPS) and the controller in one process", load: async () => (await import("./commands/serve.js")).run },
   version: { summary: "print the version", load: async () => (await import("./commands/version.js")).run },
 };
 

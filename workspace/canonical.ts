@@ -25,9 +25,18 @@ function ordered(value: unknown, schema: JsonSchema | undefined): unknown {
   const properties = schema?.properties;
   if (!properties) return sortKeysDeep(value);
   const record = value as Record<string, unknown>;
-  const declared = Object.keys(properties).filter((k) => k in record);
-  const rest = Object.keys(record).filter((k) => !(k in properties)).sort();
-  return Object.fromEntries([...declared, ...rest].map((k) => [k, ordered(record[k], properties[k] ?? schema.additionalProperties as JsonSchema | undefined)]));
+  // Plain loops: this runs on every Workspace the webhook admits.
+  const out: Record<string, unknown> = {};
+  for (const k in properties) {
+    if (Object.hasOwn(record, k)) out[k] = ordered(record[k], properties[k]);
+  }
+  const rest = Object.keys(record).filter((k) => !Object.hasOwn(properties, k));
+  if (rest.length > 0) {
+    const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+    // defineProperty: a key such as "__proto__" stays a plain field.
+    for (const k of rest.sort()) Object.defineProperty(out, k, { value: ordered(record[k], additional), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 const schemas = new Map<WorkspaceVersion, JsonSchema>();

@@ -19,7 +19,7 @@ describe("kaito-gitops serve", () => {
 
   it("is listed in the command table", async () => {
     const r = await runCli(["--help"]);
-    assert.match(r.stdout, /\n {2}serve {11}run the HTTPS admission webhook/);
+    assert.match(r.stdout, /\n {2}serve {11}run the admission webhook \(HTTPS\) and the controller in one process/);
   });
 
   for (const [args, message] of [

@@ -132,7 +132,8 @@ function sizeInference(
   out: Violation[],
 ): { nodeCount: number; distributed: boolean } {
   const fit = fitPreset(preset, it);
-  const shape = `${it.name} has ${it.gpuCount} × ${it.gpuModel} (${gib(it.gpuMemoryGiB)} of GPU memory)`;
+  // Messages are built only when they are needed: the webhook runs this for every review.
+  const shape = (): string => `${it.name} has ${it.gpuCount} × ${it.gpuModel} (${gib(it.gpuMemoryGiB)} of GPU memory)`;
   const alternatives = (): string => {
     const alts = singleNodeAlternatives(preset, ctx.catalog.instanceTypes.values(), preset.gpuMemoryGiB, it.cloud);
     return alts.length === 0 ? "" : `; instance types that hold it on one node: ${alts.map((a) => a.name).join(", ")}`;
@@ -152,7 +153,7 @@ function sizeInference(
       error(
         "resource.singleNode",
         ["resource", "instanceType"],
-        `preset ${preset.name} needs ${gib(preset.gpuMemoryGiB)} of GPU memory on one node (it cannot be split across nodes), but ${shape}${alternatives()}`,
+        `preset ${preset.name} needs ${gib(preset.gpuMemoryGiB)} of GPU memory on one node (it cannot be split across nodes), but ${shape()}${alternatives()}`,
       ),
     );
     return { nodeCount: count ?? 1, distributed: false };
