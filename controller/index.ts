@@ -29,7 +29,7 @@ import { keyOf } from "./objects.js";
 import type { LiveObject } from "./objects.js";
 import { WorkQueue } from "./queue.js";
 import { NotLeaderError, ReconcileError, Reconciler } from "./reconciler.js";
-import { WORKSPACE, watchedChildTypes } from "./resources.js";
+import { POD, WORKSPACE, watchedChildTypes } from "./resources.js";
 
 export { FIELD_MANAGER } from "./reconciler.js";
 export { RBAC_RULES } from "./rbac.js";
@@ -116,6 +116,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     expandOptions,
     workspaces: { get: (n, ns) => workspaceInformer.get(n, ns), list: (ns) => workspaceInformer.list(ns) },
     children: childCaches,
+    pods: { get: (n, ns) => podInformer.get(n, ns), list: (ns) => podInformer.list(ns) },
     isLeader: () => leading,
     logger,
   });
@@ -139,8 +140,16 @@ export async function startController(options: ControllerOptions): Promise<Contr
     enqueue(key);
   };
 
+  // Pods are not children (nothing here applies them): every event of one may change the
+  // Workspace's InferenceReady, so none is filtered against the reconciler's apply records.
+  const onPod = (_event: InformerEvent, obj: LiveObject): void => {
+    const key = workspaceKeyOfPod(obj);
+    if (key !== undefined) enqueue(key);
+  };
+
   const workspaceInformer = startInformer({ config, client, type: WORKSPACE, onEvent: onWorkspace, logger, observe });
-  const informers: InformerHandle[] = [workspaceInformer];
+  const podInformer = startInformer({ config, client, type: POD, labelSelector: LABEL_WORKSPACE, onEvent: onPod, logger, observe });
+  const informers: InformerHandle[] = [workspaceInformer, podInformer];
   for (const type of watchedChildTypes(expandOptions)) {
     // Only objects carrying kaito.sh/workspace: the children, never the rest of the cluster.
     const informer = startInformer({ config, client, type, labelSelector: LABEL_WORKSPACE, onEvent: onChild, logger, observe });
@@ -260,6 +269,16 @@ function loadKubeConfig(file: string | undefined): KubeConfig {
   if (file !== undefined && file !== "") config.loadFromFile(file);
   else config.loadFromDefault();
   return config;
+}
+
+/**
+ * The Workspace an inference pod belongs to: by its label alone, as its owner is a ReplicaSet or
+ * StatefulSet, and a pod lives in its Workspace's namespace.
+ */
+export function workspaceKeyOfPod(obj: LiveObject): string | undefined {
+  const name = obj.metadata?.labels?.[LABEL_WORKSPACE];
+  const namespace = obj.metadata?.namespace;
+  return name && namespace ? keyOf(namespace, name) : undefined;
 }
 
 /** The Workspace a child belongs to: its controller owner, else its labels. */

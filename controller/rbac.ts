@@ -9,7 +9,7 @@
 // compile until its verb is added here.
 import type { KubeWebhookConfigApi, SecretsApi } from "../certs/index.js";
 import type { Verb } from "./kube.js";
-import { CHILD_TYPES, LEASE, WORKSPACE } from "./resources.js";
+import { CHILD_TYPES, LEASE, POD, WORKSPACE } from "./resources.js";
 
 /** The names the install bundle (kustomize/base) gives its objects. */
 export const INSTALL_NAMES = {
@@ -101,6 +101,14 @@ export const RBAC_RULES: readonly RbacRule[] = [
     usedBy: "controller/reconciler.ts (ownerReferences with blockOwnerDeletion)",
   },
   ...childRules,
+  {
+    role: "controller",
+    scope: "cluster",
+    apiGroup: POD.group,
+    resource: POD.plural,
+    verbs: ["list", "watch"],
+    usedBy: "controller/informers.ts (inference pods, for InferenceReady's failure reasons)",
+  },
   ...byName(
     { role: "leader-election", scope: "namespace", apiGroup: LEASE.group, resource: LEASE.plural, usedBy: "controller/leader.ts" },
     ["get", "create", "update"],

@@ -33,6 +33,8 @@ export interface ReconcilerOptions {
   readonly workspaces: ObjectCache;
   /** caches of the watched child kinds, by kind */
   readonly children: ReadonlyMap<string, ObjectCache>;
+  /** cache of the inference pods (label kaito.sh/workspace), all namespaces */
+  readonly pods: ObjectCache;
   /** checked before every write: a replica that lost the Lease must not write */
   readonly isLeader: () => boolean;
   readonly logger: Logger;
@@ -179,7 +181,16 @@ export class Reconciler {
       }
     }
 
-    const status = computeStatus({ workspace: statusView(ws), plan, desired: children, observed, failures, now: this.now(), ...(reconcileError ? { reconcileError } : {}) });
+    const status = computeStatus({
+      workspace: statusView(ws),
+      plan,
+      desired: children,
+      observed,
+      pods: this.podsOf(namespace ?? "", name),
+      failures,
+      now: this.now(),
+      ...(reconcileError ? { reconcileError } : {}),
+    });
     const wrote = await this.writeStatus(key, ws, status);
     if (failures.size > 0 || reconcileError !== undefined) {
       const first = [...failures.entries()][0];
@@ -205,6 +216,10 @@ export class Reconciler {
 
   private cached(child: KubeObject): LiveObject | undefined {
     return this.options.children.get(child.kind)?.get(child.metadata.name ?? "", child.metadata.namespace);
+  }
+
+  private podsOf(namespace: string, name: string): LiveObject[] {
+    return this.options.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL_WORKSPACE] === name);
   }
 
   private typeOf(kind: string): ResourceType {

@@ -19,6 +19,13 @@ export const WORKSPACE_API_VERSION = `${WORKSPACE.group}/${WORKSPACE.version}`;
 
 export const LEASE: ResourceType = { group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true };
 
+/**
+ * Watched, never written: the inference pods (label kaito.sh/workspace) tell a model that cannot
+ * start (image pull, crash loop, OOM, unschedulable) from one still loading, which the
+ * workload's replica counts cannot.
+ */
+export const POD: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
+
 /** Every kind `expand` can emit, by kind. */
 export const CHILD_TYPES = {
   Machine: { group: "karpenter.sh", version: "v1alpha5", kind: "Machine", plural: "machines", namespaced: false },

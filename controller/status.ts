@@ -22,6 +22,8 @@ export interface StatusInput {
   readonly desired: readonly KubeObject[];
   /** live children by childKey(kind, namespace, name) */
   readonly observed: ReadonlyMap<string, LiveObject>;
+  /** the inference pods as observed: label kaito.sh/workspace=<name>, the Workspace's namespace */
+  readonly pods?: readonly LiveObject[];
   /** children whose apply failed, by childKey */
   readonly failures?: ReadonlyMap<string, ApplyFailure>;
   /** an error of this reconcile not tied to one child (e.g. a prune that failed) */
@@ -44,6 +46,12 @@ export const REASONS = {
   pending: "workspacePending",
   failed: "workspaceFailed",
   applyFailed: "ApplyFailed",
+  // inference pods that cannot start, as KAITO classifies them
+  imagePullError: "ImagePullError",
+  crashLoop: "ContainerCrashLoopBackOff",
+  oomKilled: "ContainerOOMKilled",
+  startError: "ContainerStartError",
+  unschedulable: "Unschedulable",
 } as const;
 
 interface Verdict {
@@ -72,7 +80,7 @@ export function computeStatus(input: StatusInput): WorkspaceStatus {
     summary = outcome;
     state = outcome.status === "True" ? "Succeeded" : outcome.failed ? "Failed" : started.status === "True" ? "Running" : "Pending";
   } else {
-    const inference = inferenceVerdict(input, desired);
+    const inference = inferenceVerdict(input, desired, resource.status === "True");
     conditions.push(["InferenceReady", inference]);
     if (resource.status === "True" && inference.status === "True") {
       summary = { status: "True", reason: REASONS.succeeded, message: "workspace succeeds" };
@@ -230,7 +238,22 @@ function stageDetail(conditions: readonly LiveCondition[]): string {
   return "";
 }
 
-function inferenceVerdict(input: StatusInput, desired: readonly KubeObject[]): Verdict {
+function inferenceVerdict(input: StatusInput, desired: readonly KubeObject[], nodesReady: boolean): Verdict {
+  const verdict = workloadVerdict(input, desired);
+  // The replica counts say "not available" alike for a model still loading and one that can never
+  // start; the pods tell them apart. An apply that failed for good stays the cause to report.
+  if (verdict.status === "True" || verdict.reason === REASONS.applyFailed) return verdict;
+  const broken = podFailure(input.pods ?? [], nodesReady);
+  if (!broken) return verdict;
+  // The kubelet's words move while the failure stays (back-off durations, ErrImagePull taking
+  // turns with ImagePullBackOff, the scheduler's node counts): the same failure of the same
+  // container keeps the message already written, so it costs no status write per retry.
+  const before = input.workspace.status?.conditions?.find((c) => c.type === "InferenceReady");
+  const message = before && before.status === "False" && before.reason === broken.reason && before.message.startsWith(broken.subject) ? before.message : broken.message;
+  return { status: "False", reason: broken.reason, message, failed: true };
+}
+
+function workloadVerdict(input: StatusInput, desired: readonly KubeObject[]): Verdict {
   const workload = desired.find((c) => WORKLOAD_KINDS.has(c.kind));
   // A Service or ConfigMap that cannot be applied breaks inference as surely as the workload.
   for (const child of desired) {
@@ -281,6 +304,94 @@ function inferenceVerdict(input: StatusInput, desired: readonly KubeObject[]): V
   const rollingOut = observedGeneration !== undefined && !current;
   return pending(`${name} has ${readyCount}/${want} replicas ready${rollingOut ? " (rolling out a new revision)" : ""}`);
 }
+
+// ---- inference pods -----------------------------------------------------------------------------
+
+interface PodFailure {
+  readonly reason: string;
+  /** the pod and container: the part of the message that names what failed */
+  readonly subject: string;
+  readonly message: string;
+}
+
+const IMAGE_PULL = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName"]);
+const START_ERRORS = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
+/** Enough of the kubelet's or scheduler's message to act on; the full text is in the pod's status. */
+const MAX_DETAIL = 300;
+
+/**
+ * The first pod failure a person must act on, by pod name, then init containers (they run
+ * first: an adapter's image pull blocks the model), then containers, each in status order.
+ * Unschedulable counts only once the nodes are ready: until then every pod of a Workspace waits
+ * for its GPU nodes, as it should.
+ */
+function podFailure(pods: readonly LiveObject[], nodesReady: boolean): PodFailure | undefined {
+  const live = pods
+    .filter((p) => !p.metadata?.deletionTimestamp && !["Succeeded", "Failed"].includes(stringAt(p.status, "phase") ?? ""))
+    .sort((a, b) => compare(a.metadata?.name ?? "", b.metadata?.name ?? ""));
+  for (const pod of live) {
+    const podName = pod.metadata?.name ?? "";
+    const scheduled = conditionsOf(pod).find((c) => c.type === "PodScheduled");
+    if (nodesReady && scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
+      const subject = `pod "${podName}" is unschedulable`;
+      return { reason: REASONS.unschedulable, subject, message: `${subject}${detail(scheduled.message)}` };
+    }
+    const status = record(pod.status);
+    for (const field of ["initContainerStatuses", "containerStatuses"]) {
+      const list = status[field];
+      if (!Array.isArray(list)) continue;
+      for (const container of list) {
+        const found = containerFailure(podName, container);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+function containerFailure(podName: string, container: unknown): PodFailure | undefined {
+  const subject = `pod "${podName}": container "${stringAt(container, "name") ?? ""}"`;
+  const state = record(record(container)["state"]);
+  const waiting = state["waiting"];
+  const terminated = [state["terminated"], record(record(container)["lastState"])["terminated"]];
+  const oom = terminated.find((t) => stringAt(t, "reason") === "OOMKilled");
+  // Before the crash loop that usually follows it: the kill says why the container keeps dying.
+  if (oom !== undefined) {
+    const code = numberAt(oom, "exitCode");
+    return {
+      reason: REASONS.oomKilled,
+      subject,
+      message: `${subject} was OOMKilled${code === undefined ? "" : ` (exit code ${code})`}; reduce memory usage or use a larger instance type`,
+    };
+  }
+  const reason = stringAt(waiting, "reason") ?? "";
+  const said = stringAt(waiting, "message");
+  if (IMAGE_PULL.has(reason)) return { reason: REASONS.imagePullError, subject, message: `${subject} image pull failed (${reason})${detail(said)}` };
+  if (START_ERRORS.has(reason)) return { reason: REASONS.startError, subject, message: `${subject} cannot start (${reason})${detail(said)}` };
+  if (reason === "CrashLoopBackOff") {
+    // The kubelet's own message here is a back-off timer; the last termination says what happened.
+    const last = record(record(container)["lastState"])["terminated"];
+    const code = numberAt(last, "exitCode");
+    const ended = stringAt(last, "reason");
+    const why = [code === undefined ? "" : `exit code ${code}`, ended ? `(${ended})` : ""].filter((s) => s !== "").join(" ");
+    const message = stringAt(last, "message");
+    return {
+      reason: REASONS.crashLoop,
+      subject,
+      message: `${subject} is in CrashLoopBackOff${why ? `; last termination: ${why}` : ""}${detail(message)}`,
+    };
+  }
+  return undefined;
+}
+
+/** ": <text>", on one line and cut to MAX_DETAIL characters; "" for no text. */
+function detail(text: string | undefined): string {
+  const line = (text ?? "").replace(/\s+/g, " ").trim();
+  if (line === "") return "";
+  return `: ${line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 3)}...` : line}`;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const success = (): Verdict => ({ status: "True", reason: REASONS.inferenceReady, message: "Inference has been deployed successfully" });
 

@@ -14,8 +14,8 @@ import { catalog, inferenceWorkspace } from "./fixtures.js";
 
 const WORKSPACES = "kaito.sh/v1beta1/workspaces";
 const DEPLOYMENTS = "apps/v1/deployments";
-/** Informers: Workspaces and six child kinds. */
-const INFORMERS = 7;
+/** Informers: Workspaces, six child kinds and the inference pods. */
+const INFORMERS = 8;
 const BACKOFF = { baseMs: 100, maxMs: 1_000, jitter: 0 };
 
 let api: FakeKubeApi | undefined;

@@ -16,6 +16,8 @@ interface Case {
   ws: Workspace;
   /** the children as observed, from the expansion's desired children */
   observe: (children: readonly KubeObject[]) => LiveObject[];
+  /** the inference pods as observed */
+  pods?: LiveObject[];
   failures?: (children: readonly KubeObject[]) => [KubeObject, ApplyFailure][];
   reconcileError?: string;
   expect: {
@@ -37,6 +39,43 @@ const deploymentPending = (c: KubeObject): LiveObject => live(c, { observedGener
 const rest = (children: readonly KubeObject[], ...kinds: string[]): LiveObject[] => children.filter((c) => kinds.includes(c.kind)).map((c) => live(c));
 
 const withState = (ws: Workspace, status: WorkspaceStatus): Workspace => ({ ...ws, status });
+
+const IMAGE = "mcr.microsoft.com/aks/kaito/kaito-phi-3-mini-4k-instruct:0.2.0";
+/** An inference pod of the Workspace "phi" as the kubelet reports it. */
+const pod = (name: string, status: Record<string, unknown>, meta: Record<string, unknown> = {}): LiveObject => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, namespace: "models", uid: `uid-${name}`, resourceVersion: "1", labels: { "kaito.sh/workspace": "phi" }, ...meta },
+  status: { phase: "Pending", ...status },
+});
+const waiting = (reason: string, message?: string, name = "phi", extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name,
+  image: IMAGE,
+  ready: false,
+  restartCount: 0,
+  state: { waiting: { reason, ...(message === undefined ? {} : { message }) } },
+  ...extra,
+});
+const pullBackOff = (name = "phi-7d9c4-x2x9p"): LiveObject => pod(name, { containerStatuses: [waiting("ImagePullBackOff", `Back-off pulling image "${IMAGE}"`)] });
+const unschedulable = (name: string): LiveObject =>
+  pod(name, {
+    conditions: [
+      {
+        type: "PodScheduled",
+        status: "False",
+        reason: "Unschedulable",
+        message: "0/4 nodes are available: 1 Insufficient nvidia.com/gpu, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.",
+      },
+    ],
+  });
+/** What every case of a pod that cannot start shows besides InferenceReady: still waiting. */
+const podBroken = (reason: string): [string, string, string][] => [
+  ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+  ["InferenceReady", "False", reason],
+  ["WorkspaceSucceeded", "False", "workspacePending"],
+  ["WorkspaceReady", "False", "workspacePending"],
+];
+const nodesAndPendingDeployment = (ch: readonly KubeObject[]): LiveObject[] => [machineReady(ofKind(ch, "Machine")), ...rest(ch, "ConfigMap", "Service"), deploymentPending(ofKind(ch, "Deployment"))];
 
 const multiNode = inferenceWorkspace({
   metadata: { name: "llama", namespace: "models", uid: "ws-uid-3", generation: 1 },
@@ -343,6 +382,217 @@ const cases: Case[] = [
     },
   },
   {
+    name: "pods: an image that cannot be pulled (as in testdata/degraded_imagePullError)",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [pullBackOff()],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: `Inference workload failed (ImagePullError): pod "phi-7d9c4-x2x9p": container "phi" image pull failed (ImagePullBackOff): Back-off pulling image "${IMAGE}"`,
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: the registry's refusal (ErrImagePull) is an image pull error too, its message one line and shortened",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("ErrImagePull", `failed to pull and unpack image\n "${IMAGE}": ${"x".repeat(400)}`)] })],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: new RegExp(`^Inference workload failed \\(ImagePullError\\): pod "phi-7d9c4-x2x9p": container "phi" image pull failed \\(ErrImagePull\\): failed to pull and unpack image "[^"]+": x{150,}\\.\\.\\.$`),
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: an invalid image name",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("InvalidImageName", 'Failed to apply default image tag "Registry/Phi:latest": invalid reference format')] })],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: 'Inference workload failed (ImagePullError): pod "phi-7d9c4-x2x9p": container "phi" image pull failed (InvalidImageName): Failed to apply default image tag "Registry/Phi:latest": invalid reference format',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: an adapter's init container that cannot be pulled comes before the model container",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [
+      pod("phi-7d9c4-x2x9p", {
+        initContainerStatuses: [waiting("ImagePullBackOff", 'Back-off pulling image "registry.example.com/adapters/a1:1"', "adapter-a1")],
+        containerStatuses: [waiting("PodInitializing")],
+      }),
+    ],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: 'Inference workload failed (ImagePullError): pod "phi-7d9c4-x2x9p": container "adapter-a1" image pull failed (ImagePullBackOff): Back-off pulling image "registry.example.com/adapters/a1:1"',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: a crash loop reports the last termination, not the kubelet's back-off timer (as in testdata/degraded_crashLoopBackOff)",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [
+      pod("phi-7d9c4-x2x9p", {
+        containerStatuses: [
+          waiting("CrashLoopBackOff", "back-off 40s restarting failed container=phi pod=phi-7d9c4-x2x9p_models(uid-1)", "phi", {
+            restartCount: 3,
+            lastState: { terminated: { exitCode: 1, reason: "Error", message: "ValueError: the model does not fit\n", finishedAt: EARLIER } },
+          }),
+        ],
+      }),
+    ],
+    expect: {
+      conditions: podBroken("ContainerCrashLoopBackOff"),
+      state: "Pending",
+      health: "Degraded",
+      message:
+        'Inference workload failed (ContainerCrashLoopBackOff): pod "phi-7d9c4-x2x9p": container "phi" is in CrashLoopBackOff; last termination: exit code 1 (Error): ValueError: the model does not fit',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: OOMKilled wins over the crash loop it causes (as in testdata/degraded_oomKilled)",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [
+      pod("phi-7d9c4-x2x9p", {
+        containerStatuses: [waiting("CrashLoopBackOff", "back-off 20s restarting failed container", "phi", { restartCount: 2, lastState: { terminated: { exitCode: 137, reason: "OOMKilled" } } })],
+      }),
+    ],
+    expect: {
+      conditions: podBroken("ContainerOOMKilled"),
+      state: "Pending",
+      health: "Degraded",
+      message: 'Inference workload failed (ContainerOOMKilled): pod "phi-7d9c4-x2x9p": container "phi" was OOMKilled (exit code 137); reduce memory usage or use a larger instance type',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: a container that cannot be created (a missing Secret)",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("CreateContainerConfigError", 'secret "hf-token" not found')] })],
+    expect: {
+      conditions: podBroken("ContainerStartError"),
+      state: "Pending",
+      health: "Degraded",
+      message: 'Inference workload failed (ContainerStartError): pod "phi-7d9c4-x2x9p": container "phi" cannot start (CreateContainerConfigError): secret "hf-token" not found',
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: unschedulable on ready nodes, after having been Ready (as in testdata/degraded_unschedulable)",
+    ws: withState(inferenceWorkspace(), { state: "Ready", conditions: [] }),
+    observe: nodesAndPendingDeployment,
+    pods: [unschedulable("phi-7d9c4-x2x9p")],
+    expect: {
+      conditions: podBroken("Unschedulable"),
+      state: "NotReady",
+      health: "Degraded",
+      message:
+        "Inference workload failed (Unschedulable): pod \"phi-7d9c4-x2x9p\" is unschedulable: 0/4 nodes are available: 1 Insufficient nvidia.com/gpu, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: unschedulable while the GPU node is still launching is normal: still waiting",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [live(ofKind(ch, "Machine"), { conditions: [{ type: "MachineLaunched", status: "True" }, { type: "Ready", status: "False", reason: "NotInitialized" }] }), deploymentPending(ofKind(ch, "Deployment"))],
+    pods: [unschedulable("phi-7d9c4-x2x9p")],
+    expect: {
+      conditions: [
+        ["ResourceReady", "False", "NodeClaimNotReady"],
+        ["InferenceReady", "False", "WorkspaceInferenceStatusPending"],
+        ["WorkspaceSucceeded", "False", "workspacePending"],
+        ["WorkspaceReady", "False", "workspacePending"],
+      ],
+      state: "Pending",
+      health: "Progressing",
+      message: /^Waiting for GPU nodes \(NodeClaimNotReady\): 0 of 1 node claims ready; Machine ws\w+ is not ready \(Ready False: NotInitialized\)$/,
+    },
+  },
+  {
+    name: "pods: several failing: the first by pod name wins, terminating and finished pods are left out",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [
+      pod("phi-7d9c4-zzzzz", { containerStatuses: [waiting("CreateContainerError", "no such file")] }),
+      pullBackOff("phi-7d9c4-bbbbb"),
+      pod("phi-5c8b1-aaaaa", { containerStatuses: [waiting("CrashLoopBackOff")] }, { deletionTimestamp: EARLIER }),
+      pod("phi-5c8b1-aaaab", { phase: "Failed", reason: "Evicted", containerStatuses: [waiting("CrashLoopBackOff")] }),
+      pod("phi-7d9c4-aaaaa", { containerStatuses: [waiting("ContainerCreating")] }),
+    ],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: `Inference workload failed (ImagePullError): pod "phi-7d9c4-bbbbb": container "phi" image pull failed (ImagePullBackOff): Back-off pulling image "${IMAGE}"`,
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: containers still being created and pods not yet scheduled say nothing: the model is loading",
+    ws: inferenceWorkspace(),
+    observe: nodesAndPendingDeployment,
+    pods: [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("ContainerCreating")] }), pod("phi-7d9c4-x2x9q", {})],
+    expect: {
+      conditions: podBroken("WorkspaceInferenceStatusPending"),
+      state: "Pending",
+      health: "Progressing",
+      message: "Waiting for the inference workload (WorkspaceInferenceStatusPending): Inference workload is not ready: Deployment phi has 0/1 replicas available",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: an available workload is ready whatever a surplus pod shows (a new revision's pod that cannot pull)",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [machineReady(ofKind(ch, "Machine")), ...rest(ch, "ConfigMap", "Service"), deploymentAvailable(ofKind(ch, "Deployment"))],
+    pods: [pullBackOff()],
+    expect: {
+      conditions: [
+        ["ResourceReady", "True", "workspaceResourceStatusSuccess"],
+        ["InferenceReady", "True", "WorkspaceInferenceStatusSuccess"],
+        ["WorkspaceSucceeded", "True", "workspaceSucceeded"],
+        ["WorkspaceReady", "True", "workspaceReady"],
+      ],
+      state: "Ready",
+      health: "Healthy",
+      message: "Inference is ready: workspace succeeds",
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
+    name: "pods: a failing pod is more specific than the Deployment's progress deadline",
+    ws: inferenceWorkspace(),
+    observe: (ch) => [
+      machineReady(ofKind(ch, "Machine")),
+      live(ofKind(ch, "Deployment"), {
+        observedGeneration: 1,
+        replicas: 1,
+        conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "phi-7d9c4" has timed out progressing.' }],
+      }),
+    ],
+    pods: [pullBackOff()],
+    expect: {
+      conditions: podBroken("ImagePullError"),
+      state: "Pending",
+      health: "Degraded",
+      message: `Inference workload failed (ImagePullError): pod "phi-7d9c4-x2x9p": container "phi" image pull failed (ImagePullBackOff): Back-off pulling image "${IMAGE}"`,
+      workerNodes: ["aks-gpu-0"],
+    },
+  },
+  {
     name: "a child the API server refuses for good (no Karpenter CRD): the stage failed",
     ws: inferenceWorkspace(),
     observe: (ch) => rest(ch, "ConfigMap", "Service"),
@@ -393,6 +643,7 @@ describe("computeStatus", () => {
         plan,
         desired: children,
         observed: observedMap(c.observe(children)),
+        ...(c.pods ? { pods: c.pods } : {}),
         failures,
         now: NOW,
         ...(c.reconcileError ? { reconcileError: c.reconcileError } : {}),
@@ -519,6 +770,28 @@ describe("lastTransitionTime and change detection", () => {
     assert.equal(ltt(next, "InferenceReady"), "2026-01-02T03:04:05Z");
     assert.equal(ltt(next, "WorkspaceReady"), "2026-01-02T03:04:05Z");
     assert.equal(sameStatus(next, first), false);
+  });
+
+  test("a pod failure keeps its message while the kubelet's words move: no status write per retry", () => {
+    const observed = observedMap(nodesAndPendingDeployment(children));
+    const compute = (prev: WorkspaceStatus | undefined, pods: LiveObject[]): WorkspaceStatus =>
+      computeStatus({ workspace: prev ? withState(ws, prev) : ws, plan, desired: children, observed, pods, now: NOW });
+    const inference = (s: WorkspaceStatus): Condition | undefined => s.conditions?.find((c) => c.type === "InferenceReady");
+    const pulling = compute(undefined, [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("ErrImagePull", "rpc error: code = NotFound desc = not found")] })]);
+    assert.equal(inference(pulling)?.reason, "ImagePullError");
+    // ErrImagePull and ImagePullBackOff take turns; crash-loop back-off timers grow.
+    const backOff = compute(pulling, [pullBackOff()]);
+    assert.ok(sameStatus(backOff, pulling), "the same failure of the same container: nothing to write");
+    const crashing = (timer: string): LiveObject[] => [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("CrashLoopBackOff", `back-off ${timer} restarting failed container`, "phi", { lastState: { terminated: { exitCode: 1, reason: "Error", message: `died at ${timer}` } } })] })];
+    const crash1 = compute(backOff, crashing("10s"));
+    assert.equal(sameStatus(crash1, backOff), false, "a different failure is written");
+    assert.ok(sameStatus(compute(crash1, crashing("5m0s")), crash1));
+    // Another pod (a new ReplicaSet's) is news.
+    const other = compute(crash1, [pod("phi-8e1d5-a1b2c", { containerStatuses: [waiting("CrashLoopBackOff", "back-off 10s", "phi", { lastState: { terminated: { exitCode: 1, reason: "Error" } } })] })]);
+    assert.match(inference(other)?.message ?? "", /^pod "phi-8e1d5-a1b2c"/);
+    // The failure gone (the kubelet pulled the image at last), the model is loading again.
+    const loading = compute(other, [pod("phi-7d9c4-x2x9p", { containerStatuses: [waiting("ContainerCreating")] })]);
+    assert.deepEqual([inference(loading)?.reason, inference(loading)?.lastTransitionTime], ["WorkspaceInferenceStatusPending", inference(other)?.lastTransitionTime]);
   });
 
   test("sameStatus ignores conditions of other types and their order, not our fields", () => {

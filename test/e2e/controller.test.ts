@@ -122,17 +122,28 @@ async function runController(identity: string): Promise<ControllerHandle> {
   return handle;
 }
 
-/** Marks the pods of a workload Ready and Running, as the kubelet would once the model loaded. */
-async function makePodsReady(workspace: string): Promise<number> {
+/** Writes the status of every pod of a workload as the kubelet would (there is none in the test cluster). */
+async function patchPods(workspace: string, statusOf: (pod: Obj) => Record<string, unknown>): Promise<Obj[]> {
   const pods = await poll(`pods of ${workspace}`, async () => {
     const list = await getJson<{ items: Obj[] }>(["get", "pods", "-n", NS, "-l", `kaito.sh/workspace=${workspace}`]);
     return list.items.length > 0 ? list.items : undefined;
   });
-  const now = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
   for (const pod of pods) {
-    const status = { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }] };
-    await kubectl(["patch", "pod", pod.metadata.name, "-n", NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+    await kubectl(["patch", "pod", pod.metadata.name, "-n", NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: statusOf(pod) })]);
   }
+  return pods;
+}
+
+const containersOf = (pod: Obj): { name: string; image: string }[] => (pod.spec?.["containers"] as { name: string; image: string }[] | undefined) ?? [];
+
+/** Marks the pods of a workload Ready and Running, as the kubelet would once the model loaded. */
+async function makePodsReady(workspace: string): Promise<number> {
+  const now = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const pods = await patchPods(workspace, (pod) => ({
+    phase: "Running",
+    conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }],
+    containerStatuses: containersOf(pod).map((c) => ({ name: c.name, image: c.image, imageID: "", ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } })),
+  }));
   return pods.length;
 }
 
@@ -298,6 +309,42 @@ describe("the controller on a real cluster", () => {
       await makePodsReady("phi");
       return condition(await tryGet(["workspace", "phi", "-n", NS]), "WorkspaceReady")?.status === "True";
     });
+  });
+
+  test("a pod that cannot pull its image: InferenceReady False (ImagePullError) at once, and back when the kubelet pulls it", async () => {
+    await kubectl(["apply", "-f", "-"], workspaceYaml("pull"));
+    await workspaceWith("pull", "InferenceReady", "False");
+    const [pod] = await patchPods("pull", (p) => ({
+      phase: "Pending",
+      containerStatuses: containersOf(p).map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: "",
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` } },
+      })),
+    }));
+    assert.ok(pod);
+    const [container] = containersOf(pod);
+    assert.ok(container);
+    const broken = await poll("InferenceReady reason ImagePullError", async () => {
+      const ws = await tryGet(["workspace", "pull", "-n", NS]);
+      return condition(ws, "InferenceReady")?.reason === "ImagePullError" ? ws : undefined;
+    });
+    assert.equal(condition(broken, "InferenceReady")?.status, "False");
+    assert.equal(
+      condition(broken, "InferenceReady")?.message,
+      `pod "${pod.metadata.name}": container "${container.name}" image pull failed (ImagePullBackOff): Back-off pulling image "${container.image}"`,
+    );
+    assert.equal(condition(broken, "WorkspaceReady")?.reason, "workspacePending");
+    assert.equal(broken.status?.state, "Pending");
+
+    await makeMachineReady("pull");
+    assert.equal(await makePodsReady("pull"), 1);
+    const ready = await workspaceWith("pull", "WorkspaceReady", "True");
+    assert.equal(condition(ready, "InferenceReady")?.reason, "WorkspaceInferenceStatusSuccess");
+    assert.equal(ready.status?.state, "Ready");
   });
 
   test("a Workspace rendered by the Argo CD plugin gets status, never children", async () => {
