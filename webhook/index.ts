@@ -29,7 +29,6 @@ export { mutate } from "./mutate.js";
 export { validate } from "./validate.js";
 export type { AdmissionHandler, AdmissionOutcome, AdmissionResult } from "./outcome.js";
 export { RESOURCE, scopeOf } from "./scope.js";
-export { metadataViolations } from "./object-meta.js";
 export type { AdmissionContext, Scope } from "./scope.js";
 export { MAX_WARNING_LENGTH, badRequest, internalError, invalidWorkspace, warningsFor } from "./status.js";
 export { mutationFor, applyPatch } from "./patch.js";

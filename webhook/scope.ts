@@ -8,8 +8,7 @@
 import { GROUP, KIND, VERSIONS } from "../workspace/index.js";
 import type { Catalog, ExpandOptions, WorkspaceVersion } from "../workspace/index.js";
 import type { AdmissionRequest, Status, UntrustedObject } from "./admission-review.js";
-import { metadataViolations } from "./object-meta.js";
-import { badRequest, invalidWorkspace } from "./status.js";
+import { badRequest } from "./status.js";
 
 export const RESOURCE = "workspaces";
 
@@ -62,8 +61,6 @@ export function scopeOf(request: AdmissionRequest, context: AdmissionContext): S
   if (request.operation === "UPDATE" && isBeingDeleted(object)) {
     return { kind: "ignore", reason: "being deleted" };
   }
-  const metadataProblems = metadataViolations(object);
-  if (metadataProblems.length > 0) return { kind: "deny", status: invalidWorkspace(object, metadataProblems) };
   const namespace = request.namespace !== undefined && request.namespace !== "" ? request.namespace : context.options.namespace;
   return {
     kind: "workspace",

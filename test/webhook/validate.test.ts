@@ -92,7 +92,7 @@ describe("POST /validate", () => {
     assert.equal(response.status?.code, 422);
     assert.deepEqual(response.status?.details?.causes?.map((c) => `${c.field}: ${c.message}`), [
       "metadata.name: expected a string, got null",
-      "metadata.labels.team: expected a string, got number",
+      "metadata.labels.team: expected a string, got number 7",
     ]);
   });
 
