@@ -14,6 +14,8 @@ export function isLogLevel(value: string): value is LogLevel {
 
 export interface LoggerOptions {
   readonly level: LogLevel;
+  /** the `name` field of every line (default kaito-gitops-webhook) */
+  readonly name?: string;
   /** where lines go; standard error by default, standard output being the caBundle's */
   readonly destination?: DestinationStream;
 }
@@ -21,7 +23,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
-      name: "kaito-gitops-webhook",
+      name: options.name ?? "kaito-gitops-webhook",
       level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -2,13 +2,12 @@
 // runs the same controller beside the webhook; this command is for running or debugging it
 // on its own, e.g. against a kind cluster from a laptop.
 import { parseArgs } from "node:util";
-import { pino } from "pino";
-import type { LevelWithSilent } from "pino";
+import { createLogger, isLogLevel, LOG_LEVELS } from "../../webhook/logger.js";
 import { ExitCode } from "../cli-io.js";
-import type { CliIO, Command } from "../cli-io.js";
+import type { Command } from "../cli-io.js";
 import { catalogFrom, toExpandOptions, UsageError } from "../options.js";
+import { untilSignal } from "../signals.js";
 
-const LOG_LEVELS: readonly LevelWithSilent[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const DEFAULT_NAMESPACE = "kaito-gitops-system";
 
 export const usage = `Usage: kaito-gitops controller [flags]
@@ -53,7 +52,7 @@ export const run: Command = async (argv, io) => {
   const leaderElect = values["leader-elect"] ?? "true";
   if (leaderElect !== "true" && leaderElect !== "false") throw new UsageError(`--leader-elect must be true or false; got ${JSON.stringify(leaderElect)}`);
   const level = values["log-level"] ?? "info";
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(level)}`);
+  if (!isLogLevel(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(level)}`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 64; got ${JSON.stringify(values.concurrency)}`);
@@ -64,16 +63,7 @@ export const run: Command = async (argv, io) => {
   const expandOptions = toExpandOptions({ ...values, namespace: undefined });
   const kubeconfig = values.kubeconfig ?? io.env["KUBECONFIG"];
 
-  const logger = pino(
-    {
-      name: "kaito-gitops-controller",
-      level,
-      base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    pino.destination({ fd: 2, sync: true }),
-  );
+  const logger = createLogger({ level, name: "kaito-gitops-controller" });
   const catalog = await catalogFrom(values.catalog, io.cwd);
   const { startController } = await import("../../controller/index.js");
   const controller = await startController({
@@ -85,25 +75,10 @@ export const run: Command = async (argv, io) => {
     leaderElection: leaderElect === "true",
     ...(concurrency !== undefined ? { concurrency } : {}),
   });
-  await waitForSignal(io);
-  await controller.stop();
+  await untilSignal(
+    () => controller.stop(),
+    (signal) => io.stderr.write(`kaito-gitops controller: ${signal}, stopping\n`),
+  ).stopped;
   return ExitCode.ok;
 };
 
-function waitForSignal(io: CliIO): Promise<void> {
-  return new Promise((resolve) => {
-    // Keeps the process alive while the controller's sockets come and go.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      clearInterval(keepAlive);
-      io.stderr.write(`kaito-gitops controller: ${signal}, stopping\n`);
-      // A second signal does not wait for the Lease release.
-      process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
-      resolve();
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
-}

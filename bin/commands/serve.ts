@@ -26,6 +26,7 @@ import { ExitCode } from "../cli-io.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { InputError } from "../inputs.js";
 import { catalogFrom, toExpandOptions, UsageError } from "../options.js";
+import { untilSignal } from "../signals.js";
 
 /** Names of the install bundle (kustomize/), so a default install needs no flags. */
 export const SERVE_DEFAULTS = {
@@ -176,7 +177,7 @@ export const run: Command = async (argv, io) => {
     : undefined;
   if (!runController) logger.info({}, "controller off: pass --controller to create Workspaces' children from this process");
   if (values["no-webhook"]) {
-    await waitForSignal(async () => {
+    await untilSignal(async () => {
       await controller?.stop();
     }).stopped;
     return ExitCode.ok;
@@ -198,7 +199,7 @@ export const run: Command = async (argv, io) => {
   }
 
   const webhook = handle;
-  const signals = waitForSignal(async () => {
+  const signals = untilSignal(async () => {
     const [report] = await Promise.all([webhook.close(), controller?.stop()]);
     return report;
   });
@@ -251,22 +252,3 @@ async function certificateProvider(
   });
 }
 
-/** `stopped` resolves with what `stop` returns after the first SIGTERM or SIGINT; a second one exits at once. */
-function waitForSignal<T>(stop: () => Promise<T>): { stopped: Promise<T>; dispose: () => void } {
-  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
-  const dispose = (): void => {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
-  };
-  const stopped = new Promise<T>((resolveReport) => {
-    onSignal = (signal) => {
-      dispose();
-      // Impatience (a second Ctrl-C) wins over the drain bound.
-      process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
-      void stop().then(resolveReport);
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
-  return { stopped, dispose };
-}
