@@ -140,7 +140,9 @@ export const run: Command = async (argv, io) => {
   }
   const namespace = name("namespace", values.namespace, SERVE_DEFAULTS.namespace);
   const service = name("service", values.service, SERVE_DEFAULTS.service);
-  const expandOptions = toExpandOptions(values);
+  // --namespace is where the webhook itself lives, not a default for Workspaces: each admission
+  // request and each live Workspace names its own (as in the controller command).
+  const expandOptions = toExpandOptions({ ...values, namespace: undefined });
 
   const selfSigned = values["cert-dir"] === undefined && !values["manage-certs"];
   const wanted: WantedCert = {
