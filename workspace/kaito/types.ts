@@ -1,0 +1,92 @@
+// What KAITO's own controller would do with a Workspace, for one KAITO version: the contract every
+// version profile implements. Pure: the cluster facts and controller settings a KAITO controller
+// would read at run time are passed in, so a render is reproducible offline.
+import type { KubeObject } from "../expand/meta.js";
+import type { ModelFacts } from "../models/facts.js";
+import type { Violation } from "../violation.js";
+
+export const KAITO_VERSIONS = ["v0.12", "v0.3"] as const;
+export type KaitoVersion = (typeof KAITO_VERSIONS)[number];
+/** What runs on a cluster today. */
+export const DEFAULT_KAITO_VERSION: KaitoVersion = "v0.12";
+/** A Workspace may pin the KAITO version it is rendered for. */
+export const ANNOTATION_KAITO_VERSION = "kaito-gitops.io/kaito-version";
+
+export type CloudProvider = "azure" | "aws";
+/** gpu-provisioner: KAITO asks for nodes with NodeClaims (or Machines); byo: the nodes exist already. */
+export type NodeProvisioner = "gpu-provisioner" | "byo";
+
+/** The KAITO controller's settings (Helm values, feature gates) that change what it creates. */
+export interface ControllerSettings {
+  readonly cloudProvider: CloudProvider;
+  readonly nodeProvisioner: NodeProvisioner;
+  /** Feature gates that differ from the version's defaults, e.g. `{ enableMIG: true }`. */
+  readonly featureGates: Readonly<Record<string, boolean>>;
+  /**
+   * Models the KAITO process resolved before this Workspace arrived (its lazy model registry);
+   * KAITO v0.12's v1alpha1 webhook only knows those. Lower-case Hugging Face ids.
+   */
+  readonly prewarmModels: readonly string[];
+}
+
+export const defaultControllerSettings: ControllerSettings = {
+  cloudProvider: "azure",
+  nodeProvisioner: "gpu-provisioner",
+  featureGates: {},
+  prewarmModels: [],
+};
+
+/**
+ * Objects that already exist in the cluster and that KAITO's controller reads: ConfigMaps named by
+ * `inference.config` / `tuning.config`, Secrets named by `modelAccessSecret`, and (for bring-your-own
+ * nodes) the GPU Nodes with their feature-discovery labels. Plain JSON as the API server returns it.
+ */
+export interface ClusterFacts {
+  readonly configMaps: readonly KubeObject[];
+  readonly secrets: readonly KubeObject[];
+  readonly nodes: readonly KubeObject[];
+}
+
+export const emptyClusterFacts: ClusterFacts = { configMaps: [], secrets: [], nodes: [] };
+
+/** Models outside a version's built-in catalog, as pinned in the model lock (`kaito-models.lock.yaml`). */
+export interface ModelLock {
+  readonly models: readonly ModelFacts[];
+}
+
+export const emptyModelLock: ModelLock = { models: [] };
+
+export interface KaitoContext {
+  readonly settings: ControllerSettings;
+  readonly cluster: ClusterFacts;
+  readonly models: ModelLock;
+}
+
+/**
+ * KAITO's verdict and output for one Workspace.
+ * - rejected: KAITO's admission webhook refuses it; `violations` say why (field paths, our words).
+ * - accepted: `children` are the objects KAITO's controller creates, in KAITO's creation order,
+ *   without KAITO's bookkeeping (ControllerRevision) and without what the API server fills later.
+ *   `reconcileError` is set when KAITO's controller would get stuck (then `children` holds what it
+ *   creates before that).
+ */
+export type KaitoOutcome =
+  | { readonly verdict: "rejected"; readonly violations: readonly Violation[] }
+  | {
+      readonly verdict: "accepted";
+      /** The Workspace as KAITO stores it: the CRD's defaults applied for its apiVersion. */
+      readonly workspace: Record<string, unknown>;
+      readonly children: readonly KubeObject[];
+      /** status.targetNodeCount as KAITO v0.12 writes it (v0.3: resource.count). */
+      readonly targetNodeCount: number;
+      readonly reconcileError?: string;
+      /** Checks of ours beyond KAITO's (see docs/conformance.md): never a reason to refuse. */
+      readonly warnings: readonly Violation[];
+    };
+
+/** One KAITO release's behaviour. Adding a release is a new profile (data plus small builders). */
+export interface KaitoProfile {
+  readonly version: KaitoVersion;
+  /** The Workspace document as a user wrote it (apiVersion kaito.sh/v1alpha1 or v1beta1). */
+  generate(workspace: Record<string, unknown>, ctx: KaitoContext): KaitoOutcome;
+}
