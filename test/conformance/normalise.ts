@@ -40,7 +40,8 @@ function dropRevisionAnnotation(objects: KubeObject[]): KubeObject[] {
   return objects.map((o) => {
     const annotations = o.metadata.annotations;
     if (!annotations || !("workspace.kaito.io/revision" in annotations)) return o;
-    const { ["workspace.kaito.io/revision"]: _revision, ...rest } = annotations;
+    const rest = { ...annotations };
+    delete rest["workspace.kaito.io/revision"];
     const metadata = { ...o.metadata };
     if (Object.keys(rest).length > 0) metadata.annotations = rest;
     else delete metadata.annotations;
