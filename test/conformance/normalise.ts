@@ -5,8 +5,10 @@ import type { KubeObject } from "../../workspace/expand/meta.js";
 
 export interface Normalisation {
   readonly id: string;
-  /** One line for the report; docs/conformance.md gives the reason. */
+  /** One line: what is normalised. */
   readonly summary: string;
+  /** Why (a deliberate deviation's reason, copied into docs/conformance.md). */
+  readonly reason: string;
   readonly apply: (objects: KubeObject[], workspaceName: string) => KubeObject[];
 }
 
@@ -154,16 +156,23 @@ function sortAffinity(objects: KubeObject[]): KubeObject[] {
 
 /** KAITO's nondeterminism, as the corpus README describes it. */
 export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
-  { id: "node-claim-names", summary: "node claims renamed ws000000000, ws000000001, ... in creation order", apply: renameNodeClaims },
-  { id: "flag-order", summary: "runs of --flags in the main container's shell commands sorted", apply: sortMainContainerFlags },
-  { id: "affinity-order", summary: "the user's node-affinity expressions sorted by key", apply: sortAffinity },
+  { id: "node-claim-names", summary: "node claims renamed ws000000000, ws000000001, ... in creation order",
+    reason: "KAITO names them from the clock; ours are a hash of namespace, name and index (reproducible renders)",
+    apply: renameNodeClaims },
+  { id: "flag-order", summary: "runs of --flags in the main container's shell commands sorted",
+    reason: "KAITO iterates a Go map; order is not meaningful to vLLM's argument parser",
+    apply: sortMainContainerFlags },
+  { id: "affinity-order", summary: "the user's node-affinity expressions sorted by key",
+    reason: "KAITO iterates a Go map; expressions of one term are ANDed, so order carries no meaning",
+    apply: sortAffinity },
 ];
 
 /** Where we differ from KAITO on purpose (docs/conformance.md says why). */
 export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   {
     id: "revision-annotation",
-    summary: "workspace.kaito.io/revision is written by KAITO at reconcile, not rendered",
+    summary: "workspace.kaito.io/revision on the workload is left out",
+    reason: "KAITO's controller counts its own reconcile revisions; a renderer has none (our controller may write it)",
     apply: dropRevisionAnnotation,
   },
 ];
