@@ -1,24 +1,34 @@
-// The options render and validate share: catalogs, kinds to render, default namespace.
+// The options render, validate, serve and the controller share: the KAITO release to render for,
+// the KAITO controller's settings, objects that exist in the cluster, the default namespace.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CatalogError, expandOptions, loadCatalog } from "../workspace/index.js";
-import type { Catalog, ExpandOptions, NodeClaimKind, WorkloadKind } from "../workspace/index.js";
-import { InputError } from "./inputs.js";
+import { CatalogError, expandOptions, isKaitoVersion, KAITO_VERSIONS, loadCatalog } from "../workspace/index.js";
+import type { Catalog, ClusterFacts, ControllerSettings, ExpandOptions, KubeObject } from "../workspace/index.js";
+import { parseControllerSettings, SettingsError } from "../workspace/kaito/settings.js";
+import { InputError, readDocuments } from "./inputs.js";
+import type { Readable } from "node:stream";
 
 export const expandFlags = {
-  catalog: { type: "string", multiple: true },
-  "node-claim": { type: "string" },
-  workload: { type: "string" },
+  "kaito-version": { type: "string" },
+  settings: { type: "string" },
+  cluster: { type: "string", multiple: true },
   namespace: { type: "string", short: "n" },
-  "allow-unknown-instance-types": { type: "boolean" },
 } as const;
 
+export const expandFlagsUsage = `  --kaito-version v0.12|v0.3       the KAITO release whose output to render (default v0.12;
+                                   a Workspace's kaito-gitops.io/kaito-version annotation wins)
+  --settings FILE                  KAITO controller settings: cloudProvider, nodeProvisioner,
+                                   featureGates, prewarmModels (docs/cli.md)
+  --cluster PATH                   objects that exist in the cluster (Secrets, GPU Nodes,
+                                   ConfigMaps) as KAITO's controller would read them (repeatable)
+  -n, --namespace NS               namespace for objects that name none (default "default")
+`;
+
 export interface ExpandFlagValues {
-  catalog?: string[];
-  "node-claim"?: string;
-  workload?: string;
+  "kaito-version"?: string;
+  settings?: string;
+  cluster?: string[];
   namespace?: string;
-  "allow-unknown-instance-types"?: boolean;
 }
 
 export class UsageError extends Error {
@@ -28,19 +38,64 @@ export class UsageError extends Error {
   }
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+export function kaitoVersionFlag(value: string | undefined): ExpandOptions["kaitoVersion"] | undefined {
   if (value === undefined) return undefined;
-  const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!match) throw new UsageError(`--${flag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
-  return match;
+  const v = value.startsWith("v") ? value : `v${value}`;
+  if (!isKaitoVersion(v)) throw new UsageError(`--kaito-version must be one of ${KAITO_VERSIONS.join(", ")}; got ${JSON.stringify(value)}`);
+  return v;
 }
 
-export function toExpandOptions(values: ExpandFlagValues): ExpandOptions {
+export async function settingsFrom(file: string | undefined, cwd: string): Promise<ControllerSettings | undefined> {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch {
+    throw new InputError(`${file}: cannot read the settings file`);
+  }
+  try {
+    return parseControllerSettings(text, file);
+  } catch (e) {
+    if (e instanceof SettingsError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+const CLUSTER_KINDS = new Set(["ConfigMap", "Secret", "Node"]);
+
+/** Cluster objects from files or folders; anything but ConfigMaps, Secrets and Nodes is refused. */
+export async function clusterFrom(paths: readonly string[] | undefined, cwd: string, stdin: Readable): Promise<ClusterFacts | undefined> {
+  if (!paths || paths.length === 0) return undefined;
+  const { docs } = await readDocuments(paths, cwd, stdin);
+  const objects: KubeObject[] = [];
+  for (const doc of docs) {
+    const value = doc.value as Partial<KubeObject> | null;
+    if (value === null || typeof value !== "object") continue;
+    if (!CLUSTER_KINDS.has(String(value.kind))) {
+      const at = doc.positionOf([]);
+      throw new InputError(`${doc.file}:${at.line}:${at.col}: --cluster takes ConfigMaps, Secrets and Nodes; got ${String(value.kind).slice(0, 64)}`);
+    }
+    objects.push(value as KubeObject);
+  }
+  return clusterFacts(objects);
+}
+
+export function clusterFacts(objects: readonly KubeObject[]): ClusterFacts {
+  return {
+    configMaps: objects.filter((o) => o.kind === "ConfigMap"),
+    secrets: objects.filter((o) => o.kind === "Secret"),
+    nodes: objects.filter((o) => o.kind === "Node"),
+  };
+}
+
+export async function toExpandOptions(values: ExpandFlagValues, cwd: string, stdin: Readable): Promise<ExpandOptions> {
   return expandOptions({
-    nodeClaimKind: oneOf<NodeClaimKind>("node-claim", values["node-claim"], ["Machine", "NodeClaim"]),
-    workloadKind: oneOf<WorkloadKind>("workload", values.workload, ["Deployment", "Rollout"]),
+    kaitoVersion: kaitoVersionFlag(values["kaito-version"]),
     namespace: values.namespace,
-    allowUnknownInstanceTypes: values["allow-unknown-instance-types"],
+    settings: await settingsFrom(values.settings, cwd),
+    cluster: await clusterFrom(values.cluster, cwd, stdin),
+    // --cluster says what exists: a Secret it does not show is missing, as KAITO would find it.
+    assumeNamedSecrets: values.cluster === undefined || values.cluster.length === 0,
   });
 }
 

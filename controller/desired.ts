@@ -3,13 +3,13 @@
 // reference and is garbage-collected with it. Pure: no clock, no I/O.
 import { createHash } from "node:crypto";
 import { ANNOTATION_RENDERED_BY, ARGO_TRACKING_LABELS, expand, ExpansionError } from "../workspace/index.js";
-import type { Catalog, ExpandOptions, Expansion, KubeObject, Workspace } from "../workspace/index.js";
+import type { ExpandOptions, Expansion, KubeObject, Workspace } from "../workspace/index.js";
 import { childKey } from "./objects.js";
 import type { LiveObject } from "./objects.js";
 
 export type Desired = { readonly ok: true; readonly expansion: Expansion } | { readonly ok: false; readonly error: string };
 
-export function desiredState(live: Workspace, catalog: Catalog, options: ExpandOptions): Desired {
+export function desiredState(live: Workspace, options: ExpandOptions): Desired {
   // Bookkeeping the apiserver adds says nothing about the children; leaving it out keeps a
   // status someone else wrote from failing validation and saves validating managedFields.
   const metadata = { ...live.metadata };
@@ -17,7 +17,7 @@ export function desiredState(live: Workspace, catalog: Catalog, options: ExpandO
   const input: Workspace = { ...live, metadata };
   delete input.status;
   try {
-    return { ok: true, expansion: expand(input, catalog, options) };
+    return { ok: true, expansion: expand(input, options) };
   } catch (err) {
     if (err instanceof ExpansionError) return { ok: false, error: err.message };
     throw err;

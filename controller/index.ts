@@ -1,7 +1,7 @@
 // The controller of the kubectl road: informers on Workspaces and the child kinds, a work queue,
 // the reconciler, and leader election so that of several replicas exactly one writes.
 //
-//   const controller = await startController({ namespace: "kaito-gitops-system", catalog });
+//   const controller = await startController({ namespace: "kaito-gitops-system" });
 //   ...
 //   await controller.stop();
 //
@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
 import { defaultExpandOptions, LABEL_WORKSPACE, LABEL_WORKSPACE_NAMESPACE } from "../workspace/index.js";
-import type { Catalog, ExpandOptions } from "../workspace/index.js";
+import type { ExpandOptions } from "../workspace/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { startInformer } from "./informers.js";
@@ -58,8 +58,8 @@ export interface ControllerOptions {
   readonly kubeConfig?: KubeConfig;
   /** namespace of the leader-election Lease: the controller's own namespace */
   readonly namespace: string;
-  readonly catalog: Catalog | Promise<Catalog>;
-  readonly expandOptions?: ExpandOptions;
+  /** KAITO version, controller settings, model lock, or their loading */
+  readonly expandOptions?: ExpandOptions | Promise<ExpandOptions>;
   readonly logger?: Logger;
   /** true by default; false runs as the only writer (a single replica, tests) */
   readonly leaderElection?: boolean | LeaderElectionOptions;
@@ -89,7 +89,6 @@ export interface ControllerHandle {
 
 export async function startController(options: ControllerOptions): Promise<ControllerHandle> {
   const logger = options.logger ?? silentLogger;
-  const expandOptions = options.expandOptions ?? defaultExpandOptions;
   const config = options.kubeConfig ?? loadKubeConfig(options.kubeconfig);
   const metrics = createControllerMetrics(options.metricsRegistry);
   const observe: RequestObserver = (r) => {
@@ -97,7 +96,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     options.onRequest?.(r);
   };
   const client = createKubeClient(config, observe);
-  const catalog = await options.catalog;
+  const expandOptions = (await options.expandOptions) ?? defaultExpandOptions;
   const election = options.leaderElection ?? true;
   const electionOptions: LeaderElectionOptions = typeof election === "object" ? election : {};
   const identity = electionOptions.identity ?? `${process.env["POD_NAME"] ?? hostname()}_${randomUUID().slice(0, 8)}`;
@@ -112,7 +111,6 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const childCaches = new Map<string, ObjectCache>();
   const reconciler = new Reconciler({
     client,
-    catalog,
     expandOptions,
     workspaces: { get: (n, ns) => workspaceInformer.get(n, ns), list: (ns) => workspaceInformer.list(ns) },
     children: childCaches,
@@ -150,9 +148,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const workspaceInformer = startInformer({ config, client, type: WORKSPACE, onEvent: onWorkspace, logger, observe });
   const podInformer = startInformer({ config, client, type: POD, labelSelector: LABEL_WORKSPACE, onEvent: onPod, logger, observe });
   const informers: InformerHandle[] = [workspaceInformer, podInformer];
-  for (const type of watchedChildTypes(expandOptions)) {
-    // Only objects carrying kaito.sh/workspace: the children, never the rest of the cluster.
-    const informer = startInformer({ config, client, type, labelSelector: LABEL_WORKSPACE, onEvent: onChild, logger, observe });
+  for (const type of watchedChildTypes(expandOptions.kaitoVersion)) {
+    // KAITO labels its node claims (cluster-scoped, so they cannot be owned) but not its namespaced
+    // children: those are known by their controller ownerReference, as controller-runtime's Owns()
+    // does; onChild drops everything else.
+    const labelSelector = type.namespaced ? undefined : LABEL_WORKSPACE;
+    const informer = startInformer({ config, client, type, ...(labelSelector ? { labelSelector } : {}), onEvent: onChild, logger, observe });
     childCaches.set(type.kind, informer);
     informers.push(informer);
   }
@@ -240,7 +241,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     });
   }
   logger.info(
-    { identity, apiServer: client.server, leaseNamespace: options.namespace, leaderElection: election !== false, nodeClaimKind: expandOptions.nodeClaimKind, workloadKind: expandOptions.workloadKind },
+    { identity, apiServer: client.server, leaseNamespace: options.namespace, leaderElection: election !== false, kaitoVersion: expandOptions.kaitoVersion },
     "controller started",
   );
 

@@ -9,7 +9,7 @@
 // compile until its verb is added here.
 import type { KubeWebhookConfigApi, SecretsApi } from "../certs/index.js";
 import type { Verb } from "./kube.js";
-import { CHILD_TYPES, LEASE, POD, WORKSPACE } from "./resources.js";
+import { CHILD_TYPES, LEASE, NODE, POD, SECRET, WORKSPACE } from "./resources.js";
 
 /** The names the install bundle (kustomize/base) gives its objects. */
 export const INSTALL_NAMES = {
@@ -101,6 +101,22 @@ export const RBAC_RULES: readonly RbacRule[] = [
     usedBy: "controller/reconciler.ts (ownerReferences with blockOwnerDeletion)",
   },
   ...childRules,
+  {
+    role: "controller",
+    scope: "cluster",
+    apiGroup: SECRET.group,
+    resource: SECRET.plural,
+    verbs: ["get"],
+    usedBy: "controller/cluster-facts.ts (the Secret a modelAccessSecret names, as KAITO's controller reads it)",
+  },
+  {
+    role: "controller",
+    scope: "cluster",
+    apiGroup: NODE.group,
+    resource: NODE.plural,
+    verbs: ["list"],
+    usedBy: "controller/cluster-facts.ts (GPU Nodes, with bring-your-own nodes)",
+  },
   {
     role: "controller",
     scope: "cluster",

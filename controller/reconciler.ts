@@ -7,8 +7,9 @@
 // child that changed (someone edited it, the Workspace changed) from one whose status merely
 // moved, and a record of the last status write covers the moments before the cache has caught
 // up with it.
-import type { Catalog, ExpandOptions, KubeObject, Workspace, WorkspaceStatus } from "../workspace/index.js";
+import type { ExpandOptions, KubeObject, Workspace, WorkspaceStatus } from "../workspace/index.js";
 import { LABEL_WORKSPACE, LABEL_WORKSPACE_NAMESPACE } from "../workspace/index.js";
+import { clusterFactsFor } from "./cluster-facts.js";
 import { desiredState, hashOfChild, isStatusOnly, keyOfChild } from "./desired.js";
 import { APPLY_PATCH, isConflict, isNotFound, isPermanent } from "./kube.js";
 import type { KubeClient } from "./kube.js";
@@ -28,7 +29,6 @@ export const FIELD_MANAGER = "kaito-gitops-controller";
 
 export interface ReconcilerOptions {
   readonly client: KubeClient;
-  readonly catalog: Catalog;
   readonly expandOptions: ExpandOptions;
   readonly workspaces: ObjectCache;
   /** caches of the watched child kinds, by kind */
@@ -123,7 +123,12 @@ export class Reconciler {
       return "deleted";
     }
     const ws = this.withLatestStatus(key, live);
-    const desired = desiredState(ws, this.options.catalog, this.options.expandOptions);
+    const cluster = await clusterFactsFor(ws, {
+      client: this.options.client,
+      configMaps: this.options.children.get("ConfigMap"),
+      readNodes: this.options.expandOptions.settings.nodeProvisioner === "byo",
+    });
+    const desired = desiredState(ws, { ...this.options.expandOptions, cluster, assumeNamedSecrets: false });
     if (!desired.ok) {
       // Deterministic: retrying cannot help; a change to the Workspace brings it back.
       await this.writeStatus(key, ws, computeInvalidStatus(statusView(ws), desired.error, this.now()));

@@ -1,7 +1,7 @@
 // The API resources the controller touches, as a static table: the kinds `expand` can emit are
 // known in advance, so the controller needs no discovery requests, and the same table feeds
 // the informers, the REST paths and the RBAC list (rbac.ts).
-import type { ExpandOptions } from "../workspace/index.js";
+import type { KaitoVersion } from "../workspace/index.js";
 
 export interface ResourceType {
   /** "" for the core group */
@@ -26,6 +26,12 @@ export const LEASE: ResourceType = { group: "coordination.k8s.io", version: "v1"
  */
 export const POD: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
 
+/** Read, never written: KAITO's controller reads the Secret a Workspace's modelAccessSecret names. */
+export const SECRET: ResourceType = { group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true };
+
+/** Read, never written: with bring-your-own nodes, the GPU Nodes KAITO would schedule on. */
+export const NODE: ResourceType = { group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false };
+
 /** Every kind `expand` can emit, by kind. */
 export const CHILD_TYPES = {
   Machine: { group: "karpenter.sh", version: "v1alpha5", kind: "Machine", plural: "machines", namespaced: false },
@@ -34,7 +40,6 @@ export const CHILD_TYPES = {
   Service: { group: "", version: "v1", kind: "Service", plural: "services", namespaced: true },
   Deployment: { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true },
   StatefulSet: { group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
-  Rollout: { group: "argoproj.io", version: "v1alpha1", kind: "Rollout", plural: "rollouts", namespaced: true },
   Job: { group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true },
 } as const satisfies Record<string, ResourceType>;
 
@@ -48,20 +53,18 @@ export function childType(kind: string): ResourceType | undefined {
   return isChildKind(kind) ? CHILD_TYPES[kind] : undefined;
 }
 
+/** The kinds each KAITO release's controller creates (its node claim kind and workload kinds differ). */
+const CHILD_KINDS_BY_KAITO_VERSION: Readonly<Record<KaitoVersion, readonly ChildKind[]>> = {
+  "v0.12": ["NodeClaim", "ConfigMap", "Service", "StatefulSet", "Job"],
+  "v0.3": ["Machine", "ConfigMap", "Service", "Deployment", "StatefulSet", "Job"],
+};
+
 /**
- * The child kinds to watch under these options: only the node-claim and single-node workload
- * kinds that can be rendered, so a cluster without Karpenter's other API or without Argo
- * Rollouts is never asked for it.
+ * The child kinds to watch when rendering for this KAITO release: only the node-claim kind that
+ * release creates, so a cluster without Karpenter's other API is never asked for it.
  */
-export function watchedChildTypes(options: Pick<ExpandOptions, "nodeClaimKind" | "workloadKind">): ResourceType[] {
-  return [
-    CHILD_TYPES[options.nodeClaimKind],
-    CHILD_TYPES.ConfigMap,
-    CHILD_TYPES.Service,
-    CHILD_TYPES[options.workloadKind],
-    CHILD_TYPES.StatefulSet,
-    CHILD_TYPES.Job,
-  ];
+export function watchedChildTypes(kaitoVersion: KaitoVersion): ResourceType[] {
+  return CHILD_KINDS_BY_KAITO_VERSION[kaitoVersion].map((kind) => CHILD_TYPES[kind]);
 }
 
 export const apiVersionOf = (type: ResourceType): string => (type.group === "" ? type.version : `${type.group}/${type.version}`);

@@ -21,7 +21,7 @@ import { badRequest, internalError } from "./status.js";
 import { validate } from "./validate.js";
 
 export interface AppOptions {
-  /** undefined until the catalog is loaded; admission requests get 503 until then */
+  /** undefined until the expansion settings are loaded; admission requests get 503 until then */
   readonly context: () => AdmissionContext | undefined;
   readonly readiness: Readiness;
   readonly metrics: WebhookMetrics;
@@ -98,7 +98,7 @@ export function createApp(options: AppOptions): Express {
       }
       const context = options.context();
       if (context === undefined) {
-        reject(503, "ServiceUnavailable", "not ready: the catalog is still loading");
+        reject(503, "ServiceUnavailable", "not ready: the expansion settings are still loading");
         return;
       }
       const parsed = parseAdmissionReview(body, jsonLimits);

@@ -20,7 +20,7 @@ export function mutate(request: AdmissionRequest, context: AdmissionContext): Ad
 
   let patch;
   try {
-    ({ patch } = mutationFor(scope.object, context.catalog, scope.options));
+    ({ patch } = mutationFor(scope.object, scope.options));
   } catch (err) {
     if (!(err instanceof ExpansionError)) throw err;
     const status = invalidWorkspace(scope.object, err.violations);

@@ -4,7 +4,7 @@
 import fastJsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { checkWorkspace, ExpansionError, warningsOf } from "../workspace/index.js";
-import type { Catalog, ExpandOptions, Violation, Workspace } from "../workspace/index.js";
+import type { ExpandOptions, Violation, Workspace } from "../workspace/index.js";
 
 export interface Mutation {
   /** The Workspace exactly as expand() returns it. */
@@ -14,12 +14,11 @@ export interface Mutation {
 }
 
 /**
- * Throws ExpansionError when the Workspace is invalid. Uses the expansion's checking and
- * defaulting step without building the children: the webhook patches only the Workspace, and the
- * children were most of the cost of a review.
+ * Throws ExpansionError when the Workspace is invalid. The webhook patches only the Workspace;
+ * the children are the controller's (or the Argo CD plugin's) to create.
  */
-export function mutationFor(object: unknown, catalog: Catalog, options: ExpandOptions): Mutation {
-  const { violations, checked } = checkWorkspace(object, catalog, options);
+export function mutationFor(object: unknown, options: ExpandOptions): Mutation {
+  const { violations, checked } = checkWorkspace(object, options);
   if (!checked) throw new ExpansionError(violations);
   const patch = fastJsonPatch.compare(object as object, checked.workspace as object);
   return { workspace: checked.workspace, warnings: warningsOf(violations), patch };

@@ -4,9 +4,9 @@
 // subresource such as status, DELETE and CONNECT are let through untouched: refusing them would
 // turn a configuration mistake into a cluster-wide outage, and there is nothing to default or
 // check in them. A Workspace already being deleted is let through too, so a finalizer can always
-// be removed even if the catalog has since dropped its preset.
+// be removed even if the model it names can no longer be resolved.
 import { GROUP, KIND, VERSIONS } from "../workspace/index.js";
-import type { Catalog, ExpandOptions, WorkspaceVersion } from "../workspace/index.js";
+import type { ExpandOptions, WorkspaceVersion } from "../workspace/index.js";
 import type { AdmissionRequest, Status, UntrustedObject } from "./admission-review.js";
 import { badRequest } from "./status.js";
 
@@ -14,8 +14,7 @@ export const RESOURCE = "workspaces";
 
 /** What /mutate and /validate are given besides the request: loaded once at start. */
 export interface AdmissionContext {
-  readonly catalog: Catalog;
-  /** node claim and workload kinds etc.; `namespace` is only the fallback for a request without one */
+  /** KAITO version, controller settings, model lock; `namespace` is only the fallback for a request without one */
   readonly options: ExpandOptions;
 }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { certValidity } from "../certs/index.js";
 import type { ServingCerts } from "../certs/index.js";
 import { defaultExpandOptions } from "../workspace/index.js";
-import type { Catalog, ExpandOptions } from "../workspace/index.js";
+import type { ExpandOptions } from "../workspace/index.js";
 import { createApp } from "./app.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
 import type { CertificateEvents, CertificateProvider } from "./certificates.js";
@@ -35,10 +35,11 @@ export class CertificateStartError extends Error {
 
 export interface StartWebhookOptions {
   readonly certificates: CertificateProvider;
-  /** the catalog, or its loading; admission waits (503, not ready) until it is there */
-  readonly catalog: Catalog | Promise<Catalog>;
-  /** node claim and workload kinds, unknown instance types; the namespace comes from each request */
-  readonly expandOptions?: ExpandOptions;
+  /**
+   * KAITO version, controller settings and model lock, or their loading; admission waits (503,
+   * not ready) until they are there. The namespace comes from each request.
+   */
+  readonly expandOptions?: ExpandOptions | Promise<ExpandOptions>;
   readonly port?: number;
   readonly host?: string;
   readonly maxBodyBytes?: number;
@@ -63,7 +64,7 @@ export interface WebhookHandle {
   readonly readiness: Readiness;
   readonly metrics: WebhookMetrics;
   readonly server: WebhookServer;
-  /** resolves when every readiness gate is open; rejects if the catalog fails to load */
+  /** resolves when every readiness gate is open; rejects if the expansion settings fail to load */
   ready(): Promise<void>;
   /** graceful shutdown (also what SIGTERM does); the same promise on every call */
   close(): Promise<ShutdownReport>;
@@ -75,19 +76,18 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   const readiness = createReadiness();
   const { certificates } = options;
   readiness.gate("certificates", `starting (${certificates.mode})`);
-  readiness.gate("catalog", "loading");
+  readiness.gate("settings", "loading");
 
-  // Handled from the start: a catalog that fails while certificates are still being issued must
-  // not become an unhandled rejection.
+  // Handled from the start: settings that fail to load while certificates are still being issued
+  // must not become an unhandled rejection.
   let context: AdmissionContext | undefined;
-  const expandOptions = options.expandOptions ?? defaultExpandOptions;
-  const catalogLoaded = Promise.resolve(options.catalog).then(
-    (catalog) => {
-      context = { catalog, options: expandOptions };
-      readiness.set("catalog", true, `${catalog.presets.size} presets, ${catalog.instanceTypes.size} instance types`);
+  const catalogLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
+    (expandOptions) => {
+      context = { options: expandOptions };
+      readiness.set("settings", true, `KAITO ${expandOptions.kaitoVersion}, ${expandOptions.models.models.length} locked model(s)`);
     },
     (err: unknown) => {
-      readiness.set("catalog", false, `failed: ${err instanceof Error ? err.message : String(err)}`);
+      readiness.set("settings", false, `failed: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     },
   );

@@ -16,7 +16,7 @@ export function validate(request: AdmissionRequest, context: AdmissionContext): 
   if (scope.kind === "ignore") return { response: allowed(uid), result: "ignored", detail: scope.reason };
   if (scope.kind === "deny") return { response: denied(uid, scope.status), result: "denied", detail: scope.status.message };
 
-  const { violations, checked } = checkWorkspace(scope.object, context.catalog, scope.options, scope.oldObject);
+  const { violations, checked } = checkWorkspace(scope.object, scope.options, scope.oldObject);
   const warnings = warningsFor(violations);
   if (checked === undefined || errorsOf(violations).length > 0) {
     const status = invalidWorkspace(scope.object, violations);

@@ -1,31 +1,35 @@
-// Choices that are not part of a Workspace: which Kubernetes kinds to render and what to assume
-// where the Workspace is silent. Every road (webhook, controller, plugin, CLI) passes them in.
-
-import { DEFAULT_CANARY_STEPS } from "./rollout-steps.js";
-import type { CanaryStep } from "./rollout-steps.js";
-
-export type NodeClaimKind = "Machine" | "NodeClaim";
-export type WorkloadKind = "Deployment" | "Rollout";
+// Choices that are not part of a Workspace: which KAITO release to render for, the KAITO
+// controller's settings, what already exists in the cluster, the model lock, and the namespace to
+// assume where a Workspace names none. Every road (webhook, controller, plugin, CLI) passes them in.
+import type { ClusterFacts, ControllerSettings, KaitoVersion, ModelLock } from "./kaito/types.js";
+import { DEFAULT_KAITO_VERSION, defaultControllerSettings, emptyClusterFacts, emptyModelLock } from "./kaito/types.js";
 
 export interface ExpandOptions {
-  /** Karpenter object that asks for GPU nodes: v1alpha5 Machine (KAITO's first releases) or v1 NodeClaim. */
-  readonly nodeClaimKind: NodeClaimKind;
-  /** Kind of a single-node inference workload; multi-node models always get a StatefulSet. */
-  readonly workloadKind: WorkloadKind;
+  /** The KAITO release whose controller output we render, unless a Workspace's annotation pins another. */
+  readonly kaitoVersion: KaitoVersion;
   /** Namespace for Workspaces that name none. */
   readonly namespace: string;
-  /** Accept instance types the catalog does not know (the GPU fit is then not checked). */
-  readonly allowUnknownInstanceTypes: boolean;
-  /** Canary steps of Rollouts, unless a Workspace's kaito-gitops.io/rollout-steps annotation says otherwise. */
-  readonly rolloutSteps: readonly CanaryStep[];
+  /** The KAITO controller's settings (cloud provider, node provisioner, feature gates). */
+  readonly settings: ControllerSettings;
+  /** Objects KAITO's controller would read from the cluster: ConfigMaps, Secrets, GPU Nodes. */
+  readonly cluster: ClusterFacts;
+  /** Models outside the built-in catalog, pinned by `kaito-gitops models add`. */
+  readonly models: ModelLock;
+  /**
+   * A renderer cannot see the cluster's Secrets (nor should Git hold them): take a Secret that a
+   * Workspace names as existing, with the HF_TOKEN key KAITO reads, and say so in a warning.
+   * The controller, which reads the live Secret, turns this off.
+   */
+  readonly assumeNamedSecrets: boolean;
 }
 
 export const defaultExpandOptions: ExpandOptions = {
-  nodeClaimKind: "Machine",
-  workloadKind: "Deployment",
+  kaitoVersion: DEFAULT_KAITO_VERSION,
   namespace: "default",
-  allowUnknownInstanceTypes: false,
-  rolloutSteps: DEFAULT_CANARY_STEPS,
+  settings: defaultControllerSettings,
+  cluster: emptyClusterFacts,
+  models: emptyModelLock,
+  assumeNamedSecrets: true,
 };
 
 export function expandOptions(partial: Partial<ExpandOptions> = {}): ExpandOptions {

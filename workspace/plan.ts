@@ -1,36 +1,26 @@
-// What validation resolved about a Workspace: the facts every child builder needs, computed once.
-import type { InstanceType, ModelPreset, Runtime } from "./catalog/types.js";
+// What checking a Workspace resolved: the facts the roads need besides the children (the
+// controller's status, the CLI's summary), computed once.
 import type { Workspace, WorkspaceVersion } from "./api/types.js";
+import type { KubeObject } from "./expand/meta.js";
+import type { KaitoVersion } from "./kaito/types.js";
 
-/** The nodes a Workspace runs on, as resolved from `resource` and the catalog. */
-export interface NodePlan {
-  /** Absent when the nodes exist already (preferredNodes, no instance type) or the type is unknown. */
-  readonly instanceType?: InstanceType;
-  readonly instanceTypeName?: string;
-  readonly gpusPerNode: number;
-  /** resource.count, resolved. */
-  readonly nodeCount: number;
-  /** The model is split across nodes: StatefulSet and headless Service. */
-  readonly distributed: boolean;
-  /** Nodes to ask Karpenter for: nodeCount less the preferred (existing) nodes. */
-  readonly nodesToProvision: number;
-  /** The node labels the labelSelector asks for (KAITO-reserved keys left out). */
-  readonly nodeLabels: Readonly<Record<string, string>>;
-}
-
-export interface Plan extends NodePlan {
+export interface Plan {
   readonly version: WorkspaceVersion;
+  /** The KAITO release the children are KAITO's output of. */
+  readonly kaitoVersion: KaitoVersion;
   readonly name: string;
   readonly namespace: string;
   readonly mode: "inference" | "tuning";
-  /** Absent for a custom pod template. */
-  readonly preset?: ModelPreset;
-  /** Absent for a custom pod template and for tuning (always the transformers stack). */
-  readonly runtime?: Runtime;
+  /** status.targetNodeCount: the nodes KAITO asks for (its node estimator's count for vLLM). */
+  readonly nodeCount: number;
+  /** KAITO's controller would stop here on every retry (a missing ConfigMap, say); children holds what it creates before. */
+  readonly reconcileError?: string;
 }
 
 export interface Checked {
   /** The Workspace with defaults applied, when there were no errors. */
   readonly workspace: Workspace;
   readonly plan: Plan;
+  /** What KAITO's controller creates for it, in KAITO's order. */
+  readonly children: readonly KubeObject[];
 }

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { createLogger, isLogLevel, LOG_LEVELS } from "../../webhook/logger.js";
 import { ExitCode } from "../cli-io.js";
 import type { Command } from "../cli-io.js";
-import { catalogFrom, toExpandOptions, UsageError } from "../options.js";
+import { expandFlagsUsage, toExpandOptions, UsageError } from "../options.js";
 import { untilSignal } from "../signals.js";
 
 const DEFAULT_NAMESPACE = "kaito-gitops-system";
@@ -25,9 +25,8 @@ their status. Stops on SIGTERM or SIGINT, releasing the leader Lease.
   --concurrency N              Workspaces reconciled in parallel (default 4)
   --log-level LEVEL            ${LOG_LEVELS.join(", ")} (default info); JSON lines on stderr
 
-Expansion (as render): --catalog FILE (repeatable), --node-claim Machine|NodeClaim,
-  --workload Deployment|Rollout, --allow-unknown-instance-types
-`;
+Expansion (as render; --namespace above is the Lease's):
+${expandFlagsUsage.split("\n").filter((l) => !l.includes("--namespace")).join("\n")}`;
 
 const OPTIONS = {
   kubeconfig: { type: "string" },
@@ -35,10 +34,9 @@ const OPTIONS = {
   "leader-elect": { type: "string" },
   concurrency: { type: "string" },
   "log-level": { type: "string" },
-  catalog: { type: "string", multiple: true },
-  "node-claim": { type: "string" },
-  workload: { type: "string" },
-  "allow-unknown-instance-types": { type: "boolean" },
+  "kaito-version": { type: "string" },
+  settings: { type: "string" },
+  cluster: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -60,16 +58,14 @@ export const run: Command = async (argv, io) => {
   const namespace = values.namespace ?? io.env["POD_NAMESPACE"] ?? DEFAULT_NAMESPACE;
   if (namespace === "") throw new UsageError("--namespace must not be empty");
   // The controller's own namespace is not a default for Workspaces: live ones always carry theirs.
-  const expandOptions = toExpandOptions({ ...values, namespace: undefined });
+  const expandOptions = await toExpandOptions({ ...values, namespace: undefined }, io.cwd, io.stdin);
   const kubeconfig = values.kubeconfig ?? io.env["KUBECONFIG"];
 
   const logger = createLogger({ level, name: "kaito-gitops-controller" });
-  const catalog = await catalogFrom(values.catalog, io.cwd);
   const { startController } = await import("../../controller/index.js");
   const controller = await startController({
     ...(kubeconfig ? { kubeconfig } : {}),
     namespace,
-    catalog,
     expandOptions,
     logger,
     leaderElection: leaderElect === "true",

@@ -5,15 +5,17 @@ import { parseArgs } from "node:util";
 import { pluginSettings, SettingsError } from "../../plugin/settings.js";
 import type { Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
-import { UsageError } from "../options.js";
+import { settingsFrom, UsageError } from "../options.js";
+import { expandOptions } from "../../workspace/index.js";
+import { join } from "node:path";
 import { renderPaths } from "./render.js";
 
 export const usage = `Usage: kaito-gitops generate [DIR]   (default: the current folder, as Argo CD runs it)
 
 Renders every manifest under DIR like render, configured from the environment:
-  PARAM_<NAME> or ARGOCD_ENV_<NAME> for NODE_CLAIM (auto|Machine|NodeClaim), WORKLOAD (Deployment|Rollout),
-  CATALOG (catalog files, relative to DIR), NAMESPACE, ROLLOUT_STEPS; ARGOCD_APP_NAMESPACE as the
-  default namespace; KUBE_API_VERSIONS to choose Machine or NodeClaim. Fails when nothing is rendered.
+  PARAM_<NAME> or ARGOCD_ENV_<NAME> for KAITO_VERSION (v0.12|v0.3), SETTINGS (the KAITO controller
+  settings file, relative to DIR), NAMESPACE; ARGOCD_APP_NAMESPACE as the default namespace.
+  Fails when nothing is rendered.
 `;
 
 export const run: Command = async (argv, io) => {
@@ -34,7 +36,13 @@ export const run: Command = async (argv, io) => {
     throw e;
   }
   for (const note of settings.notes) io.stderr.write(`kaito-gitops generate: ${note}\n`);
-  return renderPaths([positionals[0] ?? "."], settings.options, settings.catalogFiles, io, {
+  const dir = positionals[0] ?? ".";
+  const options = expandOptions({
+    kaitoVersion: settings.kaitoVersion,
+    namespace: settings.namespace,
+    settings: await settingsFrom(settings.settingsFile && join(dir, settings.settingsFile), io.cwd),
+  });
+  return renderPaths([dir], options, io, {
     quiet: false,
     format: "yaml",
     requireObjects: true,

@@ -7,21 +7,17 @@ import type { ExpandOptions } from "../../workspace/index.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
 import { readDocuments } from "../inputs.js";
-import { catalogFrom, expandFlags, toExpandOptions, UsageError } from "../options.js";
+import { expandFlags, expandFlagsUsage, toExpandOptions, UsageError } from "../options.js";
 
 export const usage = `Usage: kaito-gitops render [flags] PATH... (a file, a folder, or - for stdin)
 
 Prints every kaito.sh Workspace found, defaulted, followed by the objects it expands to
-(node claims, ConfigMap, Services, Deployment/StatefulSet or tuning Job). Other objects pass
+(what KAITO's controller of the chosen release creates: node claims, Services, the
+StatefulSet or Deployment, the tuning Job). Other objects pass
 through unchanged. An object with the kind, namespace and name of a generated child replaces it.
 
 Flags:
-  --catalog FILE                   merge a catalog file over the built-in one (repeatable)
-  --node-claim Machine|NodeClaim   Karpenter object for GPU nodes (default Machine)
-  --workload Deployment|Rollout    single-node inference workload kind (default Deployment)
-  -n, --namespace NS               namespace for objects that name none (default "default")
-  --allow-unknown-instance-types   accept instance types the catalog lacks (fit not checked)
-  -o, --output yaml|json           output format (default yaml; json prints a v1 List)
+${expandFlagsUsage}  -o, --output yaml|json           output format (default yaml; json prints a v1 List)
   -q, --quiet                      do not print warnings
 `;
 
@@ -44,7 +40,7 @@ export const run: Command = async (argv, io) => {
   if (format !== "yaml" && format !== "json") throw new UsageError(`--output must be yaml or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("render needs at least one file or folder (or - for stdin)");
 
-  return renderPaths(positionals, toExpandOptions(values), values.catalog ?? [], io, { quiet: values.quiet === true, format });
+  return renderPaths(positionals, await toExpandOptions(values, io.cwd, io.stdin), io, { quiet: values.quiet === true, format });
 };
 
 export interface RenderSettings {
@@ -58,13 +54,11 @@ export interface RenderSettings {
 export async function renderPaths(
   paths: readonly string[],
   options: ExpandOptions,
-  catalogFiles: readonly string[],
   io: CliIO,
   settings: RenderSettings,
 ): Promise<number> {
-  const catalog = await catalogFrom(catalogFiles, io.cwd);
   const { docs } = await readDocuments(paths, io.cwd, io.stdin);
-  const result = renderObjects(sourceObjects(docs), catalog, options);
+  const result = renderObjects(sourceObjects(docs), options);
 
   if (!settings.quiet) {
     for (const w of result.warnings) io.stderr.write(`${formatFinding(w)}\n`);

@@ -25,7 +25,7 @@ import type { CertificateProvider, Logger, WebhookHandle } from "../../webhook/i
 import { ExitCode } from "../cli-io.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { InputError } from "../inputs.js";
-import { catalogFrom, toExpandOptions, UsageError } from "../options.js";
+import { expandFlagsUsage, toExpandOptions, UsageError } from "../options.js";
 import { untilSignal } from "../signals.js";
 
 /** Names of the install bundle (kustomize/), so a default install needs no flags. */
@@ -74,9 +74,8 @@ Serving:
   --shutdown-delay S       seconds to stay up unready before closing the listener (default 0)
   --log-level LEVEL        ${LOG_LEVELS.join(", ")} (default info); JSON lines on stderr
 
-Expansion (as render): --catalog FILE (repeatable), --node-claim Machine|NodeClaim,
-  --workload Deployment|Rollout, --allow-unknown-instance-types
-`;
+Expansion (as render; --namespace above is the webhook's own):
+${expandFlagsUsage.split("\n").filter((l) => !l.includes("--namespace")).join("\n")}`;
 
 const OPTIONS = {
   port: { type: "string" },
@@ -90,10 +89,9 @@ const OPTIONS = {
   "validating-webhook-name": { type: "string" },
   dns: { type: "string", multiple: true },
   ip: { type: "string", multiple: true },
-  catalog: { type: "string", multiple: true },
-  "node-claim": { type: "string" },
-  workload: { type: "string" },
-  "allow-unknown-instance-types": { type: "boolean" },
+  "kaito-version": { type: "string" },
+  settings: { type: "string" },
+  cluster: { type: "string", multiple: true },
   "max-body-bytes": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "shutdown-delay": { type: "string" },
@@ -142,7 +140,9 @@ export const run: Command = async (argv, io) => {
   const service = name("service", values.service, SERVE_DEFAULTS.service);
   // --namespace is where the webhook itself lives, not a default for Workspaces: each admission
   // request and each live Workspace names its own (as in the controller command).
-  const expandOptions = toExpandOptions({ ...values, namespace: undefined });
+  const expandOptions = toExpandOptions({ ...values, namespace: undefined }, io.cwd, io.stdin);
+  // Observed at once; a bad settings file is reported below, after the server is up.
+  expandOptions.catch(() => undefined);
 
   const selfSigned = values["cert-dir"] === undefined && !values["manage-certs"];
   const wanted: WantedCert = {
@@ -164,14 +164,10 @@ export const run: Command = async (argv, io) => {
   if (values["no-webhook"] && !runController) throw new UsageError("--no-webhook with the controller off leaves nothing to run");
 
   const logger = createLogger({ level, destination: io.stderr });
-  const catalog = catalogFrom(values.catalog, io.cwd);
-  // Observed at once; a bad catalog file is reported below, after the server is up.
-  catalog.catch(() => undefined);
 
   const controller = runController
     ? await (await import("../../controller/index.js")).startController({
         namespace,
-        catalog,
         expandOptions,
         logger: logger.child({ component: "controller" }),
         ...(values.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, values.kubeconfig) } : io.env["KUBECONFIG"] ? { kubeconfig: io.env["KUBECONFIG"] } : {}),
@@ -188,7 +184,7 @@ export const run: Command = async (argv, io) => {
   const certificates = await certificateProvider(values, wanted, io, logger);
   let handle: WebhookHandle;
   try {
-    handle = await startWebhook({ certificates, catalog, expandOptions, port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
+    handle = await startWebhook({ certificates, expandOptions, port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
   } catch (err) {
     await controller?.stop();
     if (err instanceof CertificateStartError) throw new InputError(`kaito-gitops serve: ${err.message}`);
@@ -220,7 +216,7 @@ export const run: Command = async (argv, io) => {
   try {
     await Promise.race([handle.ready(), signals.stopped]);
   } catch (err) {
-    // The catalog did not load: nothing can be admitted. Stop and report it as render does.
+    // The settings did not load: nothing can be admitted. Stop and report it as render does.
     signals.dispose();
     await Promise.all([handle.close(), controller?.stop()]);
     throw err;

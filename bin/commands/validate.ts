@@ -7,14 +7,15 @@ import type { Finding } from "../../workspace/render/stream.js";
 import type { Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
 import { readDocuments } from "../inputs.js";
-import { catalogFrom, expandFlags, toExpandOptions, UsageError } from "../options.js";
+import { expandFlags, toExpandOptions, UsageError } from "../options.js";
 
 export const usage = `Usage: kaito-gitops validate [flags] PATH... (a file, a folder, or - for stdin)
 
-Checks every kaito.sh Workspace: schema, preset and instance type, GPU fit, adapters, tuning.
+Checks every kaito.sh Workspace as render does: its schema, then the verdict of KAITO's own
+admission webhook of the chosen release (--kaito-version), plus our warnings.
 Exit 0 when all are valid, 1 when any is not, 3 when a file cannot be read or parsed.
 
-Flags: the same as render (--catalog, --node-claim, --workload, -n, --allow-unknown-instance-types), and
+Flags: the same as render (--kaito-version, --settings, --cluster, -n), and
   --strict            warnings count as errors
   -o, --output text|json   json prints every finding as an object
 `;
@@ -49,10 +50,9 @@ export const run: Command = async (argv, io) => {
   if (format !== "text" && format !== "json") throw new UsageError(`--output must be text or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("validate needs at least one file or folder (or - for stdin)");
 
-  const options = toExpandOptions(values);
-  const catalog = await catalogFrom(values.catalog, io.cwd);
+  const options = await toExpandOptions(values, io.cwd, io.stdin);
   const { files, docs } = await readDocuments(positionals, io.cwd, io.stdin);
-  const result = renderObjects(sourceObjects(docs), catalog, options);
+  const result = renderObjects(sourceObjects(docs), options);
   const failed = result.errors.length > 0 || (values.strict === true && result.warnings.length > 0);
 
   if (format === "json") {

@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { startController } from "../../controller/index.js";
 import type { ReconcileResult, RequestRecord } from "../../controller/index.js";
-import { loadCatalog } from "../../workspace/index.js";
+
 import { startCluster } from "../cluster/cluster.js";
 import { repoPath } from "../helpers/repo.js";
 import { fmt, printTable } from "./measure.js";
@@ -68,7 +68,6 @@ async function main(): Promise<void> {
     const controller = await startController({
       kubeconfig: cluster.kubeconfigPath,
       namespace: "kaito-gitops-system",
-      catalog: loadCatalog(),
       onRequest: (r) => records.push({ ...r, at: Date.now() }),
       onReconcile: (key, result, ms) => reconciles.push({ key, result, ms, at: Date.now() }),
     });
@@ -118,7 +117,6 @@ async function main(): Promise<void> {
     const second = await startController({
       kubeconfig: cluster.kubeconfigPath,
       namespace: "kaito-gitops-system",
-      catalog: loadCatalog(),
       onRequest: (r) => coldRecords.push({ ...r, at: Date.now() }),
     });
     const coldCreates = (): Timed[] => coldRecords.filter((r) => r.verb === "patch" && r.code === 201 && r.namespace !== NS && r.resource !== "workspaces/status");

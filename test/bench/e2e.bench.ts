@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { issueBundle, writeCertDir } from "../../certs/index.js";
 import { createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
-import { loadCatalog } from "../../workspace/index.js";
+
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { repoPath } from "../helpers/repo.js";
@@ -50,7 +50,6 @@ const certDir = mkdtempSync(join(tmpdir(), "kaito-gitops-bench-e2e-"));
 await writeCertDir(certDir, issueBundle({ service: "kaito-gitops-webhook", namespace: "kaito-gitops-system", ipAddresses: ["127.0.0.1"] }, new Date()));
 const webhook = await startWebhook({
   certificates: directoryCertificates({ dir: certDir }),
-  catalog: loadCatalog(),
   host: "127.0.0.1",
   port: 0,
   logger: createLogger({ level: "silent" }),

@@ -243,14 +243,14 @@ async function bench(): Promise<void> {
   const { default: fastJsonPatch } = await import("fast-json-patch");
   const { issueBundle } = await import("../../certs/issue.js");
   const { writeCertDir } = await import("../../certs/dir-writer.js");
-  const { expand, expandOptions, loadCatalog, parseYamlStream } = await import("../../workspace/index.js");
+  const { expand, expandOptions, parseYamlStream } = await import("../../workspace/index.js");
   const { admissionReview, asKubectlApplied } = await import("../webhook/review.js");
   const { fmt, median, printTable } = await import("./measure.js");
   const example = parseYamlStream(readFileSync(repoPath("examples/inference/phi-3-mini.yaml"), "utf8"), "phi-3-mini.yaml")[0]?.value as Record<string, unknown>;
   const object = asKubectlApplied(example, "default");
   const review = admissionReview({ object, uid: "0f6c1e2a-7c3b-4d5e-9f80-1a2b3c4d5e6f" });
   const body = JSON.stringify(review);
-  const expected = expand(object, loadCatalog(), expandOptions({ namespace: "default" })).workspace;
+  const expected = expand(object, expandOptions({ namespace: "default" })).workspace;
 
   const checkOurs = (text: string): void => {
     const { response } = JSON.parse(text) as { response: { uid: string; allowed: boolean; patch: string } };

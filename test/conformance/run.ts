@@ -6,10 +6,13 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KubeObject } from "../../workspace/expand/meta.js";
-import { kaitoProfile, isKaitoVersion } from "../../workspace/kaito/profiles.js";
-import type { KaitoContext, KaitoOutcome, KaitoVersion, ModelLock } from "../../workspace/kaito/types.js";
+import { isKaitoVersion } from "../../workspace/kaito/profiles.js";
+import type { KaitoVersion, ModelLock } from "../../workspace/kaito/types.js";
+import { expandOptions } from "../../workspace/options.js";
+import type { Checked } from "../../workspace/plan.js";
+import { checkWorkspace } from "../../workspace/validate/check.js";
 import { KAITO_VERSIONS, emptyModelLock } from "../../workspace/kaito/types.js";
-import { formatViolation } from "../../workspace/violation.js";
+import { errorsOf, formatViolation } from "../../workspace/violation.js";
 import type { CorpusCase } from "./corpus.js";
 import { loadVersion } from "./corpus.js";
 import { firstDifference } from "./compare.js";
@@ -32,43 +35,47 @@ const withUid = (ws: Record<string, unknown>): Record<string, unknown> => ({
 
 const label = (o: KubeObject) => `${o.kind}/${o.metadata.name ?? ""}`;
 
+/** One case through the same check and expansion every road uses (schema, name, KAITO's verdict). */
 export function runCase(c: CorpusCase, models: ModelLock = emptyModelLock): CaseResult {
-  const ctx: KaitoContext = {
+  const options = expandOptions({
+    kaitoVersion: c.version,
     settings: c.settings,
     cluster: { ...c.cluster, configMaps: [...c.committed.filter((o) => o.kind === "ConfigMap"), ...c.cluster.configMaps] },
     models,
-  };
-  let outcome: KaitoOutcome;
+    // The corpus lists what exists in the cluster: nothing else does.
+    assumeNamedSecrets: false,
+  });
+  let result: ReturnType<typeof checkWorkspace>;
   try {
-    outcome = kaitoProfile(c.version).generate(withUid(c.workspace), ctx);
+    result = checkWorkspace(withUid(c.workspace), options);
   } catch (err) {
     return { case: c.name, status: "crashed", detail: err instanceof Error ? err.message : String(err) };
   }
   const kaitoPanicked = c.index.webhookRejectKind === "webhook-panic";
   if (c.index.webhook === "rejected" && !kaitoPanicked) {
-    if (outcome.verdict === "rejected") return { case: c.name, status: "agreed-refusal" };
+    if (!result.checked) return { case: c.name, status: "agreed-refusal" };
     return { case: c.name, status: "verdict-mismatch", detail: `KAITO refuses (${firstLine(c.rejected)}); we accept` };
   }
-  if (outcome.verdict === "rejected") {
-    const why = outcome.violations.map(formatViolation).join("; ");
+  if (!result.checked) {
+    const why = errorsOf(result.violations).map(formatViolation).join("; ");
     return { case: c.name, status: "verdict-mismatch", detail: `KAITO ${kaitoPanicked ? "panics (a KAITO bug we do not copy)" : "accepts"}; we refuse: ${why}` };
   }
   if (kaitoPanicked) return { case: c.name, status: "accepted-despite-panic" };
-  return compareChildren(c, outcome);
+  return compareChildren(c, result.checked);
 }
 
-function compareChildren(c: CorpusCase, outcome: Extract<KaitoOutcome, { verdict: "accepted" }>): CaseResult {
+function compareChildren(c: CorpusCase, outcome: Checked): CaseResult {
   const wsName = String((c.workspace.metadata as { name?: unknown }).name);
   const expected = normalise((c.expected ?? []).filter((o) => o.kind !== "ControllerRevision"), wsName);
   const actual = normalise(outcome.children, wsName);
-  if (c.index.targetNodeCount !== undefined && c.version === "v0.12" && outcome.targetNodeCount !== c.index.targetNodeCount) {
-    return { case: c.name, status: "differing", detail: `targetNodeCount: KAITO ${c.index.targetNodeCount}, ours ${outcome.targetNodeCount}` };
+  if (c.index.targetNodeCount !== undefined && c.version === "v0.12" && outcome.plan.nodeCount !== c.index.targetNodeCount) {
+    return { case: c.name, status: "differing", detail: `targetNodeCount: KAITO ${c.index.targetNodeCount}, ours ${outcome.plan.nodeCount}` };
   }
-  if (Boolean(c.reconcileError) !== Boolean(outcome.reconcileError)) {
+  if (Boolean(c.reconcileError) !== Boolean(outcome.plan.reconcileError)) {
     return {
       case: c.name,
       status: "differing",
-      detail: c.reconcileError ? `KAITO's controller is stuck (${firstLine(c.reconcileError)}); ours is not` : `ours is stuck (${outcome.reconcileError}); KAITO's is not`,
+      detail: c.reconcileError ? `KAITO's controller is stuck (${firstLine(c.reconcileError)}); ours is not` : `ours is stuck (${outcome.plan.reconcileError}); KAITO's is not`,
     };
   }
   const want = expected.map(label);

@@ -10,7 +10,7 @@ import type { ControllerHandle } from "../../controller/index.js";
 import type { Condition, Workspace } from "../../workspace/index.js";
 import { FakeKubeApi } from "./fake-api.js";
 import type { FakeRequest, StoredObject } from "./fake-api.js";
-import { catalog, inferenceWorkspace } from "./fixtures.js";
+import { inferenceWorkspace } from "./fixtures.js";
 
 const WORKSPACES = "kaito.sh/v1beta1/workspaces";
 const DEPLOYMENTS = "apps/v1/deployments";
@@ -34,7 +34,6 @@ async function start(workspaces: Workspace[]): Promise<{ api: FakeKubeApi; contr
   controller = await startController({
     kubeConfig: api.kubeConfig(),
     namespace: "kaito-gitops-system",
-    catalog,
     leaderElection: false,
     backoff: BACKOFF,
     resyncMs: 3_600_000,
@@ -153,7 +152,7 @@ describe("the controller against a misbehaving API server", () => {
     api.put(WORKSPACES, stored(ws("phi")));
     let failures = 0;
     api.fault = (r) => (r.method === "GET" && !r.watch && r.path.endsWith("/workspaces") && failures++ < 1 ? { code: 500, reason: "InternalError" } : undefined);
-    controller = await startController({ kubeConfig: api.kubeConfig(), namespace: "ns", catalog, leaderElection: false, backoff: BACKOFF });
+    controller = await startController({ kubeConfig: api.kubeConfig(), namespace: "ns", leaderElection: false, backoff: BACKOFF });
     await controller.synced();
     await until("the children", () => api?.get(DEPLOYMENTS, "models", "phi"));
     assert.equal(failures, 2, "one failed list, one that worked");

@@ -5,10 +5,10 @@ import { defaultExpandOptions } from "../../workspace/index.js";
 import type { Workspace } from "../../workspace/index.js";
 import { desiredState, hashOfChild, isStatusOnly, keyOfChild } from "../../controller/desired.js";
 import { workspaceKeyOfChild } from "../../controller/index.js";
-import { catalog, inferenceWorkspace, live } from "./fixtures.js";
+import { inferenceWorkspace, live } from "./fixtures.js";
 
 function expansion(ws: Workspace) {
-  const d = desiredState(ws, catalog, defaultExpandOptions);
+  const d = desiredState(ws, defaultExpandOptions);
   assert.ok(d.ok, d.ok ? "" : d.error);
   return d.expansion;
 }
@@ -70,7 +70,7 @@ describe("desiredState", () => {
   });
 
   test("an invalid Workspace is reported, not thrown", () => {
-    const d = desiredState(inferenceWorkspace({ inference: { preset: { name: "phi-9000" } } }), catalog, defaultExpandOptions);
+    const d = desiredState(inferenceWorkspace({ inference: { preset: { name: "phi-9000" } } }), defaultExpandOptions);
     assert.equal(d.ok, false);
     assert.match(d.ok ? "" : d.error, /phi-9000/);
   });

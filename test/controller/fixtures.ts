@@ -1,13 +1,12 @@
 // Workspaces and live children for the controller's unit tests: real expansions of real
 // Workspaces, and children "as the cluster shows them" built from those expansions.
 import { spawnSync } from "node:child_process";
-import { defaultExpandOptions, expand, loadCatalog } from "../../workspace/index.js";
-import type { Catalog, Expansion, KubeObject, Workspace } from "../../workspace/index.js";
+import { defaultExpandOptions, expand } from "../../workspace/index.js";
+import type { Expansion, KubeObject, Workspace } from "../../workspace/index.js";
 import { childKey } from "../../controller/objects.js";
 import type { LiveObject } from "../../controller/objects.js";
 import { repoPath } from "../helpers/repo.js";
 
-export const catalog: Catalog = loadCatalog();
 export const NOW = new Date("2026-01-02T03:04:05Z");
 export const EARLIER = "2026-01-01T00:00:00Z";
 
@@ -38,7 +37,7 @@ export function tuningWorkspace(): Workspace {
 }
 
 export function expansionOf(ws: Workspace): Expansion {
-  return expand(ws, catalog, defaultExpandOptions);
+  return expand(ws, defaultExpandOptions);
 }
 
 export const keyOf = (c: KubeObject | LiveObject): string => childKey(c.kind ?? "", c.metadata?.namespace, c.metadata?.name ?? "");

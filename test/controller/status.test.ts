@@ -4,12 +4,11 @@
 // (health_test.yaml) are marked "as in testdata/...".
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { expand, expandOptions } from "../../workspace/index.js";
 import type { Condition, KubeObject, Workspace, WorkspaceStatus } from "../../workspace/index.js";
 import { computeInvalidStatus, computeStatus, sameStatus, statusView } from "../../controller/status.js";
 import type { ApplyFailure } from "../../controller/status.js";
 import type { LiveObject } from "../../controller/objects.js";
-import { argoHealth, catalog, EARLIER, expansionOf, inferenceWorkspace, keyOf, live, NOW, observedMap, ofKind, tuningWorkspace } from "./fixtures.js";
+import { argoHealth, EARLIER, expansionOf, inferenceWorkspace, keyOf, live, NOW, observedMap, ofKind, tuningWorkspace } from "./fixtures.js";
 
 interface Case {
   name: string;
@@ -718,35 +717,6 @@ describe("computeStatus", () => {
     assert.equal(status.state, undefined);
     assert.equal(status.targetNodeCount, undefined);
     assert.equal(computeInvalidStatus(ws, "x", NOW).state, undefined);
-  });
-});
-
-describe("an Argo Rollout as the workload", () => {
-  const ws = inferenceWorkspace();
-  const { plan, children } = expand(ws, catalog, expandOptions({ workloadKind: "Rollout" }));
-  const rollout = ofKind(children, "Rollout");
-  const statusWith = (rolloutStatus: Record<string, unknown>): WorkspaceStatus =>
-    computeStatus({ workspace: ws, plan, desired: children, observed: observedMap([machineReady(ofKind(children, "Machine")), live(rollout, rolloutStatus)]), now: NOW });
-  const inference = (s: WorkspaceStatus): [string, string] | undefined => {
-    const c = s.conditions?.find((x) => x.type === "InferenceReady");
-    return c ? [c.status, c.reason] : undefined;
-  };
-
-  test("Healthy phase: ready", () => {
-    assert.deepEqual(inference(statusWith({ phase: "Healthy", availableReplicas: 1 })), ["True", "WorkspaceInferenceStatusSuccess"]);
-  });
-  test("mid-canary with every replica available: still serving", () => {
-    assert.deepEqual(inference(statusWith({ phase: "Paused", availableReplicas: 1 })), ["True", "WorkspaceInferenceStatusSuccess"]);
-  });
-  test("progressing without an available replica: pending", () => {
-    assert.deepEqual(inference(statusWith({ phase: "Progressing", availableReplicas: 0 })), ["False", "WorkspaceInferenceStatusPending"]);
-  });
-  test("Degraded (aborted, progress deadline): failed, and Argo CD says Degraded", () => {
-    const status = statusWith({ phase: "Degraded", message: "ProgressDeadlineExceeded: ReplicaSet has timed out progressing" });
-    assert.deepEqual(inference(status), ["False", "WorkspaceInferenceStatusFailed"]);
-    const health = argoHealth({ ...ws, status });
-    assert.equal(health.status, "Degraded");
-    assert.equal(health.message, "Inference workload failed (WorkspaceInferenceStatusFailed): Rollout phi is degraded: ProgressDeadlineExceeded: ReplicaSet has timed out progressing");
   });
 });
 

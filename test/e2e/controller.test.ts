@@ -17,7 +17,7 @@ import { parseAllDocuments } from "yaml";
 import { startController } from "../../controller/index.js";
 import type { ControllerHandle, RequestRecord } from "../../controller/index.js";
 import { permits, RBAC_RULES } from "../../controller/rbac.js";
-import { loadCatalog } from "../../workspace/index.js";
+
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { repoPath } from "../helpers/repo.js";
@@ -50,7 +50,6 @@ let cluster: Cluster | undefined;
 const controllers: ControllerHandle[] = [];
 const requests = new Map<string, RequestRecord[]>();
 let saKubeconfig = "";
-const catalog = loadCatalog();
 
 const c = (): Cluster => {
   assert.ok(cluster, "the cluster did not start (see before())");
@@ -114,7 +113,6 @@ async function runController(identity: string): Promise<ControllerHandle> {
   const handle = await startController({
     kubeconfig: saKubeconfig,
     namespace: SYSTEM_NS,
-    catalog,
     leaderElection: { identity, ...LEADER_TIMINGS },
     onRequest: (r) => log.push(r),
   });

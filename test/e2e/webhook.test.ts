@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { issueBundle, writeCertDir } from "../../certs/index.js";
 import { createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
-import { loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
+import { looksLikeWorkspace } from "../../workspace/index.js";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
 import { runCli } from "../helpers/cli.js";
@@ -55,7 +55,6 @@ async function ok(args: readonly string[], input?: string): Promise<string> {
 async function startOurWebhook(): Promise<WebhookHandle> {
   const handle = await startWebhook({
     certificates: directoryCertificates({ dir: certDir }),
-    catalog: loadCatalog(),
     host: "127.0.0.1",
     port,
     shutdownTimeoutMs: 2_000,

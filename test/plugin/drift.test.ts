@@ -7,12 +7,11 @@ import { join, relative } from "node:path";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { applyPatch, mutationFor } from "../../webhook/patch.js";
-import { expand, expandOptions, loadCatalog, looksLikeWorkspace } from "../../workspace/index.js";
+import { expand, expandOptions, looksLikeWorkspace } from "../../workspace/index.js";
 import { runCli } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/repo.js";
 
 const APP_NAMESPACE = "argo-models";
-const catalog = loadCatalog();
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -49,16 +48,16 @@ for (const { file, ws } of committed) {
     assert.ok(plugin, "the plugin rendered this Workspace");
     // The API server hands the webhook the object with the request's namespace filled in.
     const options = expandOptions({ namespace });
-    const { patch } = mutationFor(ws, catalog, options);
+    const { patch } = mutationFor(ws, options);
     assert.ok(patch.length > 0, "a minimal Workspace gets defaults");
     assert.deepEqual(applyPatch(ws, patch), plugin);
-    assert.deepEqual(mutationFor(plugin, catalog, options).patch, [], "the rendered Workspace needs no mutation");
+    assert.deepEqual(mutationFor(plugin, options).patch, [], "the rendered Workspace needs no mutation");
   });
 }
 
 test("the patch adds single annotation keys and never replaces metadata maps wholesale", () => {
   const withAnnotations = { ...committed[0]!.ws, metadata: { ...committed[0]!.ws.metadata, annotations: { "argocd.argoproj.io/tracking-id": "gpu-models:kaito.sh/Workspace:x/y" } } };
-  const { patch } = mutationFor(withAnnotations, catalog, expandOptions({ namespace: APP_NAMESPACE }));
+  const { patch } = mutationFor(withAnnotations, expandOptions({ namespace: APP_NAMESPACE }));
   const annotationOps = patch.filter((op) => op.path.startsWith("/metadata/annotations"));
   assert.deepEqual(annotationOps.map((op) => [op.op, op.path]), [["add", "/metadata/annotations/kaito.sh~1runtime"]]);
   assert.ok(!patch.some((op) => op.path.startsWith("/status")));
@@ -67,6 +66,6 @@ test("the patch adds single annotation keys and never replaces metadata maps who
 test("the webhook's Workspace is exactly expand()'s, though it skips building the children", () => {
   for (const { ws } of committed) {
     const options = expandOptions({ namespace: ws.metadata.namespace ?? APP_NAMESPACE });
-    assert.deepEqual(mutationFor(ws, catalog, options).workspace, expand(ws, catalog, options).workspace);
+    assert.deepEqual(mutationFor(ws, options).workspace, expand(ws, options).workspace);
   }
 });

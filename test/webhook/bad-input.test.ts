@@ -11,7 +11,7 @@ import request from "supertest";
 import { createLogger, selfSignedCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
 import { expand, expandOptions } from "../../workspace/index.js";
-import { catalog, WANTED } from "./harness.js";
+import { WANTED } from "./harness.js";
 import { admissionReview, phi3, asKubectlApplied } from "./review.js";
 
 const LIMIT = 256 * 1024;
@@ -148,7 +148,6 @@ let ca: string;
 before(async () => {
   handle = await startWebhook({
     certificates: selfSignedCertificates(WANTED),
-    catalog,
     port: 0,
     host: "127.0.0.1",
     maxBodyBytes: LIMIT,
@@ -210,7 +209,7 @@ describe("bad input", () => {
     const object = (review["request"] as { object: Record<string, unknown> }).object;
     const ops = JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as Operation[];
     const patched = fastJsonPatch.applyPatch(structuredClone(object), ops, true, false).newDocument;
-    assert.deepEqual(patched, expand(object, catalog, expandOptions()).workspace);
+    assert.deepEqual(patched, expand(object, expandOptions()).workspace);
     const ready = await request(handle.url).get("/readyz").ca(ca);
     assert.equal(ready.status, 200);
   });
@@ -242,7 +241,7 @@ describe("bad input", () => {
   });
 
   it("refuses a body over the default 3 MiB limit of kube-apiserver", async () => {
-    const local = await startWebhook({ certificates: selfSignedCertificates(WANTED), catalog, port: 0, host: "127.0.0.1", logger: createLogger({ level: "silent" }) });
+    const local = await startWebhook({ certificates: selfSignedCertificates(WANTED), port: 0, host: "127.0.0.1", logger: createLogger({ level: "silent" }) });
     try {
       const localCa = Buffer.from(local.caBundle ?? "", "base64").toString("utf8");
       const big = JSON.stringify(admissionReview({ object: { ...phi3(), metadata: { name: "x", annotations: { a: "x".repeat(3 * 1024 * 1024) } } } }));

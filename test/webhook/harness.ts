@@ -10,12 +10,11 @@ import { generateRsaKeySync } from "../../certs/keys.js";
 import type { CertBundle, WantedCert } from "../../certs/types.js";
 import { createApp, createLogger, createMetrics, createReadiness } from "../../webhook/index.js";
 import type { AdmissionContext, AdmissionReview, Logger, WebhookMetrics, Readiness } from "../../webhook/index.js";
-import { expandOptions, loadCatalog } from "../../workspace/index.js";
-import type { Catalog } from "../../workspace/index.js";
+import { expandOptions } from "../../workspace/index.js";
+
 import type { Express } from "express";
 
-export const catalog: Catalog = loadCatalog();
-export const context: AdmissionContext = { catalog, options: expandOptions() };
+export const context: AdmissionContext = { options: expandOptions() };
 
 export const WANTED: WantedCert = {
   service: "kaito-gitops-webhook",
@@ -56,7 +55,7 @@ export function testApp(options: { maxBodyBytes?: number; context?: () => Admiss
   const readiness = createReadiness();
   if (options.ready !== false) {
     readiness.set("certificates", true, "test");
-    readiness.set("catalog", true, "test");
+    readiness.set("settings", true, "test");
   }
   const app = createApp({
     context: options.context ?? (() => context),

@@ -8,7 +8,7 @@ import { MemorySecretStore, caBundleBase64 } from "../../certs/index.js";
 import type { WebhookConfigApi, WebhookEntry, WebhookKind } from "../../certs/index.js";
 import { createLogger, managedCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
-import { bundle, catalog, httpsPost, sleep, SERVICE_HOST } from "./harness.js";
+import { bundle, httpsPost, sleep, SERVICE_HOST } from "./harness.js";
 
 const wanted = { service: "kaito-gitops-webhook", namespace: "kaito-gitops-system", ipAddresses: ["127.0.0.1"] };
 
@@ -35,7 +35,6 @@ async function start(store: MemorySecretStore, configs: FakeWebhookConfigs): Pro
       webhookConfigs: { api: configs, names: { mutating: "kaito-gitops-mutating", validating: "kaito-gitops-validating" } },
       retryIntervalMs: 100,
     }),
-    catalog,
     port: 0,
     host: "127.0.0.1",
     logger: createLogger({ level: "silent" }),

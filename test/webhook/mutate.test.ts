@@ -10,7 +10,7 @@ import type { Operation } from "fast-json-patch";
 import request from "supertest";
 import { expand, expandOptions, parseYamlStream } from "../../workspace/index.js";
 import { repoPath } from "../helpers/repo.js";
-import { catalog, responseOf, testApp } from "./harness.js";
+import { responseOf, testApp } from "./harness.js";
 import { admissionReview, asKubectlApplied, phi3, uidOf } from "./review.js";
 
 const { app, lines } = testApp();
@@ -38,7 +38,7 @@ function applied(object: Record<string, unknown>, patch: string | undefined): Re
 }
 
 const expanded = (object: Record<string, unknown>, namespace = "default"): unknown =>
-  expand(object, catalog, expandOptions({ namespace })).workspace;
+  expand(object, expandOptions({ namespace })).workspace;
 
 /** Every Workspace of examples/, as the files hold them. */
 function exampleWorkspaces(): { file: string; object: Record<string, unknown> }[] {

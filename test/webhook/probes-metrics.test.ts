@@ -5,8 +5,9 @@ import { connect } from "node:tls";
 import request from "supertest";
 import { certValidity } from "../../certs/index.js";
 import { createLogger, createMetrics, selfSignedCertificates, startWebhook } from "../../webhook/index.js";
-import type { Catalog } from "../../workspace/index.js";
-import { catalog, responseOf, testApp, WANTED } from "./harness.js";
+import { expandOptions } from "../../workspace/index.js";
+import type { ExpandOptions } from "../../workspace/index.js";
+import { responseOf, testApp, WANTED } from "./harness.js";
 import { admissionReview, phi3 } from "./review.js";
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
@@ -26,26 +27,26 @@ describe("probes", () => {
     assert.equal(res.text, "ok\n");
   });
 
-  it("/readyz is 503 with the gates that are closed, and admission waits with 503, before the catalog is loaded", async () => {
+  it("/readyz is 503 with the gates that are closed, and admission waits with 503, before the expansion settings are loaded", async () => {
     const { app, readiness } = testApp({ ready: false, context: () => undefined });
     readiness.gate("certificates", "starting");
-    readiness.gate("catalog", "loading");
+    readiness.gate("settings", "loading");
     const res = await request(app).get("/readyz");
     assert.equal(res.status, 503);
     assert.deepEqual(res.body, {
       ready: false,
-      checks: { certificates: { ready: false, detail: "starting" }, catalog: { ready: false, detail: "loading" } },
+      checks: { certificates: { ready: false, detail: "starting" }, settings: { ready: false, detail: "loading" } },
     });
     const admission = await request(app).post("/mutate").send(admissionReview({ object: phi3() }));
     assert.equal(admission.status, 503);
     assert.equal((admission.body as { reason: string }).reason, "ServiceUnavailable");
   });
 
-  it("the served webhook turns ready when the catalog arrives, not before", async () => {
-    const pending = deferred<Catalog>();
+  it("the served webhook turns ready when the expansion settings arrive, not before", async () => {
+    const pending = deferred<ExpandOptions>();
     const handle = await startWebhook({
       certificates: selfSignedCertificates(WANTED),
-      catalog: pending.promise,
+      expandOptions: pending.promise,
       port: 0,
       host: "127.0.0.1",
       logger: createLogger({ level: "silent" }),
@@ -56,9 +57,9 @@ describe("probes", () => {
       assert.equal(before.status, 503);
       assert.deepEqual((before.body as { checks: unknown }).checks, {
         certificates: { ready: true, detail: "self-signed in memory; trust the caBundle printed at start" },
-        catalog: { ready: false, detail: "loading" },
+        settings: { ready: false, detail: "loading" },
       });
-      pending.resolve(catalog);
+      pending.resolve(expandOptions());
       await handle.ready();
       const after = await request(handle.url).get("/readyz").ca(ca);
       assert.equal(after.status, 200);
@@ -68,18 +69,18 @@ describe("probes", () => {
     }
   });
 
-  it("a catalog that fails to load keeps /readyz false with the reason, and ready() rejects", async () => {
+  it("settings that fail to load keep /readyz false with the reason, and ready() rejects", async () => {
     const handle = await startWebhook({
       certificates: selfSignedCertificates(WANTED),
-      catalog: Promise.reject(new Error("my-catalog.yaml:3:5: presets[0].name: required")),
+      expandOptions: Promise.reject(new Error("settings.yaml:3:5: cloudProvider must be one of azure, aws")),
       port: 0,
       host: "127.0.0.1",
       logger: createLogger({ level: "silent" }),
     });
     try {
-      await assert.rejects(handle.ready(), /my-catalog\.yaml:3:5/);
+      await assert.rejects(handle.ready(), /settings\.yaml:3:5/);
       assert.equal(handle.readiness.isReady(), false);
-      assert.match(handle.readiness.report()["catalog"]?.detail ?? "", /^failed: my-catalog\.yaml:3:5/);
+      assert.match(handle.readiness.report()["settings"]?.detail ?? "", /^failed: settings\.yaml:3:5/);
     } finally {
       await handle.close();
     }
@@ -146,7 +147,6 @@ describe("/metrics", () => {
     const metrics = createMetrics();
     const handle = await startWebhook({
       certificates: selfSignedCertificates(WANTED),
-      catalog,
       port: 0,
       host: "127.0.0.1",
       metrics,

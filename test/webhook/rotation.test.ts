@@ -14,7 +14,7 @@ import { generateRsaKeySync } from "../../certs/keys.js";
 import type { ServingCerts } from "../../certs/types.js";
 import { createLogger, createMetrics, directoryCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
-import { bundle, catalog, httpsPost, responseOf, sleep, WANTED } from "./harness.js";
+import { bundle, httpsPost, responseOf, sleep, WANTED } from "./harness.js";
 import type { HttpsResult } from "./harness.js";
 import { admissionReview, phi3, uidOf } from "./review.js";
 
@@ -58,7 +58,6 @@ before(async () => {
   for (const file of ["tls.crt", "tls.key", "ca.crt"]) await symlink(join("..data", file), join(dir, file));
   handle = await startWebhook({
     certificates: directoryCertificates({ dir, debounceMs: 50, pollIntervalMs: 200 }),
-    catalog,
     port: 0,
     host: "127.0.0.1",
     metrics,

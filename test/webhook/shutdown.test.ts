@@ -8,7 +8,7 @@ import { connect } from "node:tls";
 import type { TLSSocket } from "node:tls";
 import { createLogger, selfSignedCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
-import { catalog, sleep, WANTED } from "./harness.js";
+import { sleep, WANTED } from "./harness.js";
 import { admissionReview, phi3, uidOf } from "./review.js";
 import { startServe } from "./serve-process.js";
 
@@ -62,7 +62,6 @@ async function waitFor(what: string, check: () => boolean, ms = 5000): Promise<v
 async function start(shutdownTimeoutMs: number): Promise<{ handle: WebhookHandle; ca: string }> {
   const handle = await startWebhook({
     certificates: selfSignedCertificates(WANTED),
-    catalog,
     port: 0,
     host: "127.0.0.1",
     shutdownTimeoutMs,

@@ -7,7 +7,7 @@ import { connect } from "node:tls";
 import type { ConnectionOptions } from "node:tls";
 import { createLogger, selfSignedCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
-import { bundle, catalog, httpsPost, responseOf, SERVICE_HOST, WANTED } from "./harness.js";
+import { bundle, httpsPost, responseOf, SERVICE_HOST, WANTED } from "./harness.js";
 import { admissionReview, phi3 } from "./review.js";
 import { startServe } from "./serve-process.js";
 import type { ServeProcess } from "./serve-process.js";
@@ -79,7 +79,7 @@ describe("TLS versions and ciphers", () => {
   let handle: WebhookHandle;
   let ca: string;
   before(async () => {
-    handle = await startWebhook({ certificates: selfSignedCertificates(WANTED), catalog, port: 0, host: "127.0.0.1", logger: createLogger({ level: "silent" }) });
+    handle = await startWebhook({ certificates: selfSignedCertificates(WANTED), port: 0, host: "127.0.0.1", logger: createLogger({ level: "silent" }) });
     ca = Buffer.from(handle.caBundle ?? "", "base64").toString("utf8");
   });
   after(async () => {

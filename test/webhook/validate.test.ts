@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import request from "supertest";
 import { expand, expandOptions } from "../../workspace/index.js";
 import { MAX_WARNING_LENGTH } from "../../webhook/index.js";
-import { catalog, responseOf, testApp } from "./harness.js";
+import { responseOf, testApp } from "./harness.js";
 import { admissionReview, phi3, uidOf } from "./review.js";
 
 const { app } = testApp();
@@ -20,7 +20,7 @@ async function validateBody(review: Record<string, unknown>): Promise<ReturnType
 }
 
 const expanded = (object: Record<string, unknown>): Record<string, unknown> =>
-  expand(object, catalog, expandOptions()).workspace as unknown as Record<string, unknown>;
+  expand(object, expandOptions()).workspace as unknown as Record<string, unknown>;
 
 describe("POST /validate", () => {
   it("allows a valid expanded Workspace with no warnings", async () => {

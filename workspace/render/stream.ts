@@ -4,7 +4,6 @@
 // rendering render's own output gives the same objects again.
 import { isDeepStrictEqual } from "node:util";
 import { looksLikeWorkspace } from "../api/types.js";
-import type { Catalog } from "../catalog/types.js";
 import { expand, ExpansionError } from "../expand/index.js";
 import type { KubeObject } from "../expand/index.js";
 import type { ExpandOptions } from "../options.js";
@@ -79,7 +78,25 @@ export function sourceObjects(docs: readonly SourceDocument[]): SourceObject[] {
   return out;
 }
 
-export function renderObjects(inputs: readonly SourceObject[], catalog: Catalog, options: ExpandOptions): RenderResult {
+/**
+ * ConfigMaps and Secrets committed beside the Workspaces exist in the cluster once synced: KAITO's
+ * controller reads them (inference.config, tuning.config, modelAccessSecret), so the render does too.
+ */
+function withCommittedObjects(inputs: readonly SourceObject[], options: ExpandOptions): ExpandOptions {
+  const committed = (kind: string): KubeObject[] =>
+    inputs
+      .map((src) => src.value as Partial<KubeObject> | null)
+      .filter((v): v is KubeObject => v !== null && typeof v === "object" && v.kind === kind && v.apiVersion === "v1" && typeof v.metadata === "object")
+      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? options.namespace } }));
+  const configMaps = committed("ConfigMap");
+  const secrets = committed("Secret");
+  if (configMaps.length === 0 && secrets.length === 0) return options;
+  const { cluster } = options;
+  return { ...options, cluster: { ...cluster, configMaps: [...configMaps, ...cluster.configMaps], secrets: [...secrets, ...cluster.secrets] } };
+}
+
+export function renderObjects(inputs: readonly SourceObject[], given: ExpandOptions): RenderResult {
+  const options = withCommittedObjects(inputs, given);
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const overrides: Finding[] = [];
@@ -98,8 +115,15 @@ export function renderObjects(inputs: readonly SourceObject[], catalog: Catalog,
   inputs.forEach((src, i) => {
     if (!looksLikeWorkspace(src.value)) return;
     try {
-      const result = expand(src.value, catalog, options);
+      const result = expand(src.value, options);
       for (const w of result.warnings) warnings.push(finding(src, w));
+      if (result.plan.reconcileError !== undefined) {
+        // KAITO would admit it and then never create the workload: a render that printed the
+        // partial set would sync a Workspace that cannot run.
+        const message = `KAITO's controller would stop here: ${result.plan.reconcileError}; commit the objects it reads beside the Workspace, or pass them with --cluster`;
+        errors.push(finding(src, violationError("reconcile", [], message)));
+        return;
+      }
       const key = identity(result.workspace, options.namespace) ?? String(i);
       const first = seenWorkspaces.get(key);
       if (first) {

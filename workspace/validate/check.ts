@@ -1,22 +1,20 @@
-// Every check a Workspace goes through, in order: shape (the schema), then the rules that need
-// the catalog. The result is either the defaulted Workspace with its plan, or the violations.
+// Every check a Workspace goes through, in order: its shape (the schema), its name, then the KAITO
+// release's own verdict. The result is the defaulted Workspace with its plan and children, or the
+// violations.
 import type { Workspace, WorkspaceVersion } from "../api/types.js";
 import { GROUP, KIND, VERSIONS, looksLikeWorkspace } from "../api/types.js";
 import { workspaceSchemaViolations } from "../api/validator.js";
-import type { Catalog, ModelPreset, Runtime } from "../catalog/types.js";
-import { applyDefaults } from "../defaults.js";
+import { canonicalWorkspace } from "../canonical.js";
+import { kaitoProfile } from "../kaito/profiles.js";
+import { kaitoVersionOf } from "../kaito/select.js";
 import type { ExpandOptions } from "../options.js";
-import type { Checked, Plan } from "../plan.js";
-import { error, errorsOf } from "../violation.js";
+import type { Checked } from "../plan.js";
+import { error, errorsOf, warning, warningsOf } from "../violation.js";
+import type { KubeObject } from "../expand/meta.js";
+import type { FieldPath } from "../source/yaml.js";
 import type { Violation } from "../violation.js";
-import { checkAdapters } from "./adapters.js";
-import type { RuleContext } from "./context.js";
 import { checkMetadata } from "./metadata.js";
-import { checkPreset, checkRuntime } from "./preset.js";
-import { checkResource } from "./resource.js";
-import { checkTuning } from "./tuning.js";
 import { checkUpdate } from "./update.js";
-import { checkWorkloadShape } from "./workload.js";
 
 export interface CheckResult {
   /** Errors and warnings, errors first. */
@@ -41,52 +39,82 @@ export function versionOf(obj: unknown): WorkspaceVersion | Violation {
   return version as WorkspaceVersion;
 }
 
-export function checkWorkspace(obj: unknown, catalog: Catalog, options: ExpandOptions, oldObject?: unknown): CheckResult {
+const sorted = (vs: readonly Violation[]): Violation[] => [...errorsOf(vs), ...warningsOf(vs)];
+
+export function checkWorkspace(obj: unknown, options: ExpandOptions, oldObject?: unknown): CheckResult {
   const version = versionOf(obj);
   if (typeof version !== "string") return { violations: [version] };
   const schemaViolations = workspaceSchemaViolations(obj, version);
   if (schemaViolations.length > 0) return { violations: schemaViolations };
-  const ws = obj as Workspace;
-  const ctx: RuleContext = { ws, version, catalog, options };
+  const input = obj as Workspace;
+  const ws: Workspace = input.metadata.namespace ? input : { ...input, metadata: { ...input.metadata, namespace: options.namespace } };
 
-  const violations: Violation[] = [...checkMetadata(ctx), ...checkWorkloadShape(ctx)];
-  const mode = ws.tuning && !ws.inference ? "tuning" : "inference";
-  const presetSpec = mode === "inference" ? ws.inference?.preset : ws.tuning?.preset;
-  let preset: ModelPreset | undefined;
-  let runtime: Runtime | undefined;
-  if (presetSpec) {
-    const result = checkPreset(ctx, [mode, "preset"], presetSpec);
-    preset = result.preset;
-    violations.push(...result.violations);
-    if (preset && mode === "inference") {
-      const rt = checkRuntime(ctx, preset);
-      runtime = rt.runtime;
-      violations.push(...rt.violations);
-    }
+  const metadataViolations = checkMetadata(ws);
+  const kaitoVersion = kaitoVersionOf(ws, options.kaitoVersion);
+  if (typeof kaitoVersion !== "string") metadataViolations.push(kaitoVersion);
+  if (errorsOf(metadataViolations).length > 0 || typeof kaitoVersion !== "string") return { violations: sorted(metadataViolations) };
+
+  const assumed = assumedSecrets(ws, options);
+  for (const secret of assumed) {
+    metadataViolations.push(
+      warning(
+        "assumed.secret",
+        secret.path,
+        `Secret ${secret.object.metadata.namespace}/${secret.object.metadata.name} is taken to exist with key HF_TOKEN; KAITO's controller reads it from the cluster`,
+      ),
+    );
   }
-  const resource = checkResource(ctx, { mode, ...(preset ? { preset } : {}) });
-  violations.push(...resource.violations);
-  violations.push(...checkAdapters(ctx, runtime));
-  violations.push(...checkTuning(ctx, mode === "tuning" ? preset : undefined));
+  const cluster = assumed.length === 0 ? options.cluster : { ...options.cluster, secrets: [...options.cluster.secrets, ...assumed.map((a) => a.object)] };
+  const outcome = kaitoProfile(kaitoVersion).generate(ws as unknown as Record<string, unknown>, { settings: options.settings, cluster, models: options.models });
+  if (outcome.verdict === "rejected") return { violations: sorted([...metadataViolations, ...outcome.violations]) };
 
-  const sorted = [...errorsOf(violations), ...violations.filter((v) => v.severity === "warning")];
-  if (errorsOf(sorted).length > 0 || !resource.resolved) return { violations: sorted };
-
-  const plan: Plan = {
-    version,
-    name: ws.metadata.name ?? "",
-    namespace: ws.metadata.namespace ?? options.namespace,
-    mode,
-    ...(preset ? { preset } : {}),
-    ...(runtime ? { runtime } : {}),
-    ...resource.resolved,
+  const violations = sorted([...metadataViolations, ...outcome.warnings]);
+  const workspace = canonicalWorkspace(inputVersionOf(ws, outcome.workspace), version);
+  const checked: Checked = {
+    workspace,
+    plan: {
+      version,
+      kaitoVersion,
+      name: ws.metadata.name ?? "",
+      namespace: ws.metadata.namespace ?? options.namespace,
+      mode: ws.tuning && !ws.inference ? "tuning" : "inference",
+      nodeCount: outcome.targetNodeCount,
+      ...(outcome.reconcileError !== undefined ? { reconcileError: outcome.reconcileError } : {}),
+    },
+    children: outcome.children,
   };
-  const workspace = applyDefaults(ws, plan);
   if (oldObject !== undefined) {
     const updateViolations = checkOld(oldObject, workspace);
-    if (errorsOf(updateViolations).length > 0) return { violations: [...updateViolations, ...sorted] };
+    if (errorsOf(updateViolations).length > 0) return { violations: [...updateViolations, ...violations] };
   }
-  return { violations: sorted, checked: { workspace, plan } };
+  return { violations, checked };
+}
+
+interface AssumedSecret {
+  readonly path: FieldPath;
+  readonly object: KubeObject;
+}
+
+/** The Secrets the Workspace names that the options do not show, when the road cannot see the cluster. */
+function assumedSecrets(ws: Workspace, options: ExpandOptions): AssumedSecret[] {
+  if (!options.assumeNamedSecrets) return [];
+  const namespace = ws.metadata.namespace ?? options.namespace;
+  const named: [FieldPath, string | undefined][] = [
+    [["inference", "preset", "presetOptions", "modelAccessSecret"], ws.inference?.preset?.presetOptions?.modelAccessSecret],
+    [["tuning", "preset", "presetOptions", "modelAccessSecret"], ws.tuning?.preset?.presetOptions?.modelAccessSecret],
+  ];
+  return named
+    .filter((entry): entry is [FieldPath, string] => typeof entry[1] === "string" && entry[1] !== "")
+    .filter(([, name]) => !options.cluster.secrets.some((s) => s.metadata.name === name && (s.metadata.namespace ?? namespace) === namespace))
+    .map(([path, name]) => ({ path, object: { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, type: "Opaque", data: { HF_TOKEN: "" } } }));
+}
+
+/**
+ * The defaulted Workspace in the apiVersion it came in: the API server stores it and converts;
+ * a webhook must not change the apiVersion of what it admits.
+ */
+function inputVersionOf(ws: Workspace, stored: Record<string, unknown>): Workspace {
+  return { ...(stored as unknown as Workspace), apiVersion: ws.apiVersion, kind: ws.kind };
 }
 
 function checkOld(oldObject: unknown, workspace: Workspace): Violation[] {
