@@ -50,71 +50,82 @@ const manifests = (stdout: string): Record<string, unknown>[] =>
   });
 const meta = (o: Record<string, unknown>) => o.metadata as { name: string; namespace?: string };
 
-test("generate prints only manifests: every Workspace expanded, objects without a namespace in the destination namespace", () => {
+const childKinds = (objects: Record<string, unknown>[]): string[] => objects.filter((o) => o.kind !== "Workspace").map((o) => String(o.kind));
+
+test("generate prints only manifests: every Workspace expanded for its KAITO version, objects without a namespace in the destination namespace", () => {
   const repo = checkout();
   const out = run("generate", join(repo, "apps/models"), argoEnv());
   assert.equal(out.code, 0, out.stderr);
   const objects = manifests(out.stdout);
-  assert.equal(objects.filter((o) => o.kind === "Workspace").length, 9);
-  const phi3 = objects.find((o) => o.kind === "Workspace" && meta(o).name === "workspace-phi-3-mini");
+  assert.equal(objects.filter((o) => o.kind === "Workspace").length, 10);
+  const phi3 = objects.find((o) => o.kind === "Workspace" && meta(o).name === "workspace-phi-3-mini" && meta(o).namespace !== "seed");
   assert.equal(phi3 && meta(phi3).namespace, "argo-models", "ARGOCD_APP_NAMESPACE is the default namespace");
-  const falcon = objects.find((o) => o.kind === "Workspace" && meta(o).name === "workspace-falcon-7b");
-  assert.equal(falcon && meta(falcon).namespace, "models", "a namespace in the file wins");
+  const phi4 = objects.find((o) => o.kind === "Workspace" && meta(o).name === "phi-4-mini");
+  assert.equal(phi4 && meta(phi4).namespace, "models", "a namespace in the file wins");
   for (const o of objects) {
     assert.equal((o.metadata as { ownerReferences?: unknown }).ownerReferences, undefined, "no owner references: UIDs are unknown to a renderer");
     const labels = (o.metadata as { labels?: Record<string, string> }).labels ?? {};
     assert.equal(labels["app.kubernetes.io/instance"], undefined, "no Argo CD tracking label");
   }
-  assert.ok(objects.some((o) => o.kind === "Machine"), "node-claim defaults to Machine without karpenter.sh/v1 in KUBE_API_VERSIONS");
-  assert.match(out.stderr, /node-claim: Machine \(default\)/);
+  const phi4Children = objects.filter((o) => meta(o).namespace === "models" && o.kind !== "Workspace");
+  assert.deepEqual(phi4Children.map((o) => o.kind), ["Service", "Service", "StatefulSet"], "KAITO v0.12 (the default) serves from a StatefulSet behind a Service and a headless Service");
+  assert.ok(objects.some((o) => o.kind === "NodeClaim" && o.apiVersion === "karpenter.sh/v1"));
+  const seed = objects.filter((o) => meta(o).namespace === "seed");
+  assert.ok(seed.some((o) => o.kind === "Deployment"), "the seed Workspaces pin KAITO v0.3 by annotation: a Deployment");
+  assert.ok(objects.some((o) => o.kind === "Machine" && o.apiVersion === "karpenter.sh/v1alpha5"), "and Karpenter Machines");
 });
 
-test("parameters arrive as PARAM_* and as ARGOCD_ENV_*; a parameter wins over an env entry", () => {
-  const repo = checkout();
-  const app = join(repo, "apps/models");
-  const viaParam = run("generate", app, argoEnv({ PARAM_WORKLOAD: "Rollout", ARGOCD_ENV_WORKLOAD: "Deployment", PARAM_NODE_CLAIM: "NodeClaim" }));
+const seedEraWorkspace = `apiVersion: kaito.sh/v1alpha1
+kind: Workspace
+metadata:
+  name: phi-3
+resource:
+  instanceType: Standard_NC12s_v3
+  labelSelector:
+    matchLabels: {apps: phi-3}
+inference:
+  preset:
+    name: phi-3-mini-4k-instruct
+`;
+
+test("the kaito-version parameter arrives as PARAM_* and as ARGOCD_ENV_*; a parameter wins over an env entry", () => {
+  const repo = mkdtempSync(join(tmpdir(), "kaito-gitops-cmp-"));
+  mkdirSync(join(repo, "app"));
+  writeFileSync(join(repo, "app/phi-3.yaml"), seedEraWorkspace);
+  const app = join(repo, "app");
+  const viaParam = run("generate", app, argoEnv({ PARAM_KAITO_VERSION: "v0.3", ARGOCD_ENV_KAITO_VERSION: "v0.12" }));
   assert.equal(viaParam.code, 0, viaParam.stderr);
-  const objects = manifests(viaParam.stdout);
-  assert.ok(objects.some((o) => o.kind === "Rollout"));
-  assert.ok(!objects.some((o) => o.kind === "Deployment"), "single-node models become Rollouts");
-  assert.ok(objects.some((o) => o.kind === "StatefulSet"), "multi-node models stay StatefulSets");
-  assert.ok(objects.some((o) => o.kind === "NodeClaim") && !objects.some((o) => o.kind === "Machine"));
+  assert.ok(manifests(viaParam.stdout).some((o) => o.kind === "Machine"), "v0.3 asks for a Karpenter Machine");
+  assert.match(viaParam.stderr, /kaito-version: v0\.3/);
 
-  const viaEnv = run("generate", app, argoEnv({ ARGOCD_ENV_WORKLOAD: "rollout", ARGOCD_ENV_NAMESPACE: "from-env", ARGOCD_ENV_ROLLOUT_STEPS: "[{setWeight: 20}, {pause: {}}]" }));
+  const viaEnv = run("generate", app, argoEnv({ ARGOCD_ENV_KAITO_VERSION: "0.3", ARGOCD_ENV_NAMESPACE: "from-env" }));
   assert.equal(viaEnv.code, 0, viaEnv.stderr);
-  const rollout = manifests(viaEnv.stdout).find((o) => o.kind === "Rollout" && meta(o).namespace === "from-env");
-  assert.ok(rollout, "ARGOCD_ENV_NAMESPACE overrides the destination namespace for objects without one");
-  const spec = rollout.spec as { strategy: { canary: { steps: unknown[]; maxSurge: number } } };
-  assert.deepEqual(spec.strategy.canary.steps, [{ setWeight: 20 }, { pause: {} }]);
-  assert.equal(spec.strategy.canary.maxSurge, 0);
+  const deployment = manifests(viaEnv.stdout).find((o) => o.kind === "Deployment");
+  assert.ok(deployment, "an env entry is read when no parameter is set");
+  assert.equal(meta(deployment).namespace, "from-env", "ARGOCD_ENV_NAMESPACE overrides the destination namespace for objects without one");
 });
 
-test("node-claim auto follows KUBE_API_VERSIONS", () => {
-  const repo = checkout();
-  const env = argoEnv({ KUBE_API_VERSIONS: "karpenter.sh/v1,karpenter.sh/v1/NodeClaim,karpenter.sh/v1/NodePool,kaito.sh/v1beta1/Workspace" });
-  const out = run("generate", join(repo, "apps/models"), env);
-  assert.equal(out.code, 0, out.stderr);
-  assert.ok(manifests(out.stdout).some((o) => o.kind === "NodeClaim"));
-  assert.match(out.stderr, /node-claim: NodeClaim \(the cluster serves karpenter\.sh\/v1 NodeClaim\)/);
-});
+test("a settings parameter is read relative to the app folder", () => {
+  const aws = "apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: phi-4-mini\nresource:\n  instanceType: g5.xlarge\n  labelSelector:\n    matchLabels: {apps: phi-4-mini}\ninference:\n  preset:\n    name: microsoft/Phi-4-mini-instruct\n";
+  const repo = checkout({ "apps/aws/settings/kaito.yaml": "cloudProvider: aws\n", "apps/aws/phi-4-mini.yaml": aws });
+  const withSettings = run("generate", join(repo, "apps/aws"), argoEnv({ PARAM_SETTINGS: "settings/kaito.yaml" }));
+  assert.equal(withSettings.code, 0, withSettings.stderr);
+  const claim = manifests(withSettings.stdout).find((o) => o.kind === "NodeClaim");
+  const nodeClassRef = (claim?.spec as { nodeClassRef?: { kind?: string } } | undefined)?.nodeClassRef;
+  assert.equal(nodeClassRef?.kind, "EC2NodeClass", "the AWS controller's node claims name an EC2NodeClass");
+  assert.deepEqual(childKinds(manifests(withSettings.stdout)), ["NodeClaim", "Service", "Service", "StatefulSet"], "KAITO's creation order");
 
-test("a catalog parameter is read relative to the app folder", () => {
-  const repo = checkout({
-    "apps/catalog.yaml": "instanceTypes:\n  - {name: onprem-l40s, cloud: aws, gpuCount: 4, gpuMemoryGiB: 192, gpuModel: NVIDIA L40S}\n",
-    "apps/models/onprem.yaml": "apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: onprem\nresource:\n  instanceType: onprem-l40s\n  labelSelector:\n    matchLabels: {apps: onprem}\ninference:\n  preset:\n    name: phi-4\n",
-  });
-  const without = run("generate", join(repo, "apps/models"), argoEnv());
-  assert.notEqual(without.code, 0);
-  const withCatalog = run("generate", join(repo, "apps/models"), argoEnv({ PARAM_CATALOG_0: "../catalog.yaml" }));
-  assert.equal(withCatalog.code, 0, withCatalog.stderr);
+  const escaping = run("generate", join(repo, "apps/aws"), argoEnv({ PARAM_SETTINGS: "../../etc/kaito.yaml" }));
+  assert.equal(escaping.code, 2);
+  assert.match(escaping.stderr, /parameter settings: must be a path inside the app's folder/);
 });
 
 test("a bad file fails the generate with file:line and the reason on stderr, and nothing on stdout", () => {
-  const repo = checkout({ "apps/models/zz-broken.yaml": "apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: broken\nresource:\n  instanceType: Standard_NC24ads_A100_v4\n  labelSelector:\n    matchLabels: {apps: x}\ninference:\n  preset:\n    name: phi-5\n" });
+  const repo = checkout({ "apps/models/zz-broken.yaml": "apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: broken\nresource:\n  instanceType: Standard_NC24ads_A100_v4\n  labelSelector:\n    matchLabels: {apps: x}\ninference:\n  preset:\n    name: phi-5\n    bogus: 1\n" });
   const out = run("generate", join(repo, "apps/models"), argoEnv());
   assert.equal(out.code, 1);
   assert.equal(out.stdout, "");
-  assert.match(out.stderr, /zz-broken\.yaml:11:11: error: Workspace argo-models\/broken: inference\.preset\.name: unknown preset "phi-5"/);
+  assert.match(out.stderr, /zz-broken\.yaml:12:5: error: Workspace argo-models\/broken: inference\.preset\.bogus: /);
   const malformed = checkout({ "apps/models/zz-bad.yaml": "kind: Workspace\n  bad: indentation\n" });
   const bad = run("generate", join(malformed, "apps/models"), argoEnv());
   assert.equal(bad.code, 3);
@@ -123,9 +134,9 @@ test("a bad file fails the generate with file:line and the reason on stderr, and
 });
 
 test("a bad parameter value is named", () => {
-  const out = run("generate", join(checkout(), "apps/models"), argoEnv({ PARAM_WORKLOAD: "DaemonSet" }));
+  const out = run("generate", join(checkout(), "apps/models"), argoEnv({ PARAM_KAITO_VERSION: "v0.99" }));
   assert.equal(out.code, 2);
-  assert.match(out.stderr, /parameter workload: must be auto, Deployment, Rollout; got "DaemonSet"/);
+  assert.match(out.stderr, /parameter kaito-version: must be one of v0\.12, v0\.3; got "v0\.99"/);
 });
 
 test("an app folder with nothing to render fails rather than let Argo CD prune everything", () => {
