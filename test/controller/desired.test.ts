@@ -29,7 +29,7 @@ describe("desiredState", () => {
     const { children } = expansion(liveWs);
     assert.deepEqual(
       children.map((c) => c.kind),
-      ["Machine", "ConfigMap", "Service", "Deployment"],
+      ["Machine", "Service", "Deployment"],
     );
     for (const child of children) {
       if (child.kind === "Machine") {
@@ -39,15 +39,15 @@ describe("desiredState", () => {
         continue;
       }
       assert.deepEqual(child.metadata.ownerReferences, [
-        { apiVersion: "kaito.sh/v1beta1", kind: "Workspace", name: "phi", uid: "ws-uid-1", controller: true, blockOwnerDeletion: true },
-      ]);
+        { apiVersion: "kaito.sh/v1alpha1", kind: "Workspace", name: "phi", uid: "ws-uid-1", controller: true },
+      ], "as KAITO v0.3 owns them");
       assert.equal(child.metadata.namespace, "models");
     }
   });
 
-  test("children keep the Workspace's labels but never Argo CD's tracking label", () => {
+  test("children carry none of the Workspace's labels (KAITO copies none), so never Argo CD's tracking label", () => {
     for (const child of expansion(liveWs).children) {
-      assert.equal(child.metadata.labels?.["team"], "search");
+      assert.equal(child.metadata.labels?.["team"], undefined);
       assert.equal(child.metadata.labels?.["app.kubernetes.io/instance"], undefined);
     }
   });
@@ -66,7 +66,8 @@ describe("desiredState", () => {
     const b = expansion(structuredClone(liveWs)).children;
     assert.deepEqual(a.map(hashOfChild), b.map(hashOfChild));
     const bigger = expansion({ ...liveWs, resource: { ...liveWs.resource, count: 2, labelSelector: { matchLabels: { apps: "phi" } } } }).children;
-    assert.notEqual(hashOfChild(a[3] ?? a[0]!), hashOfChild(bigger.find((c) => c.kind === "Deployment")!));
+    const deployment = (cs: typeof a) => cs.find((c) => c.kind === "Deployment")!;
+    assert.notEqual(hashOfChild(deployment(a)), hashOfChild(deployment(bigger)));
   });
 
   test("an invalid Workspace is reported, not thrown", () => {
@@ -76,9 +77,9 @@ describe("desiredState", () => {
   });
 
   test("child keys name kind, namespace and name", () => {
-    const [machine, configMap] = expansion(liveWs).children;
+    const [machine, service] = expansion(liveWs).children;
     assert.match(keyOfChild(machine!), /^Machine\/\/ws[0-9a-f]{9}$/);
-    assert.equal(keyOfChild(configMap!), "ConfigMap/models/phi-inference-params");
+    assert.equal(keyOfChild(service!), "Service/models/phi");
   });
 });
 
@@ -94,7 +95,7 @@ describe("isStatusOnly", () => {
   test("a child Argo CD tracks, by label or by annotation", () => {
     const labelled = live(children[2]!, undefined, { labels: { "app.kubernetes.io/instance": "gpu-models" } });
     assert.equal(isStatusOnly(ws, [labelled]).statusOnly, true);
-    const annotated = live(children[1]!, undefined, { annotations: { "argocd.argoproj.io/tracking-id": "gpu-models:/ConfigMap:models/phi-inference-params" } });
+    const annotated = live(children[1]!, undefined, { annotations: { "argocd.argoproj.io/tracking-id": "gpu-models:/Service:models/phi" } });
     assert.match(isStatusOnly(ws, [annotated]).why ?? "", /tracking-id/);
   });
 

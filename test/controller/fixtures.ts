@@ -1,7 +1,7 @@
 // Workspaces and live children for the controller's unit tests: real expansions of real
 // Workspaces, and children "as the cluster shows them" built from those expansions.
 import { spawnSync } from "node:child_process";
-import { defaultExpandOptions, expand } from "../../workspace/index.js";
+import { expand, expandOptions } from "../../workspace/index.js";
 import type { Expansion, KubeObject, Workspace } from "../../workspace/index.js";
 import { childKey } from "../../controller/objects.js";
 import type { LiveObject } from "../../controller/objects.js";
@@ -10,12 +10,18 @@ import { repoPath } from "../helpers/repo.js";
 export const NOW = new Date("2026-01-02T03:04:05Z");
 export const EARLIER = "2026-01-01T00:00:00Z";
 
+/**
+ * Most status cases run against KAITO v0.3's children (a Machine and a Deployment: the kinds whose
+ * readiness has the most ways to go wrong); the multi-node case uses v0.12's StatefulSet.
+ */
+const SEED_ERA = { annotations: { "kaito-gitops.io/kaito-version": "v0.3" } };
+
 export function inferenceWorkspace(overrides: Partial<Workspace> = {}, generation = 1): Workspace {
   return {
-    apiVersion: "kaito.sh/v1beta1",
+    apiVersion: "kaito.sh/v1alpha1",
     kind: "Workspace",
-    metadata: { name: "phi", namespace: "models", uid: "ws-uid-1", generation, resourceVersion: "100" },
-    resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: "phi" } } },
+    metadata: { name: "phi", namespace: "models", uid: "ws-uid-1", generation, resourceVersion: "100", ...SEED_ERA },
+    resource: { instanceType: "Standard_NC12s_v3", labelSelector: { matchLabels: { apps: "phi" } } },
     inference: { preset: { name: "phi-3-mini-4k-instruct" } },
     ...overrides,
   };
@@ -23,10 +29,10 @@ export function inferenceWorkspace(overrides: Partial<Workspace> = {}, generatio
 
 export function tuningWorkspace(): Workspace {
   return {
-    apiVersion: "kaito.sh/v1beta1",
+    apiVersion: "kaito.sh/v1alpha1",
     kind: "Workspace",
-    metadata: { name: "tune", namespace: "models", uid: "ws-uid-2", generation: 1, resourceVersion: "200" },
-    resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: "tune" } } },
+    metadata: { name: "tune", namespace: "models", uid: "ws-uid-2", generation: 1, resourceVersion: "200", ...SEED_ERA },
+    resource: { instanceType: "Standard_NC12s_v3", labelSelector: { matchLabels: { apps: "tune" } } },
     tuning: {
       preset: { name: "phi-3-mini-4k-instruct" },
       method: "lora",
@@ -37,7 +43,9 @@ export function tuningWorkspace(): Workspace {
 }
 
 export function expansionOf(ws: Workspace): Expansion {
-  return expand(ws, defaultExpandOptions);
+  // The controller reads the model-access Secret from the cluster; here it exists.
+  const secrets = [{ apiVersion: "v1", kind: "Secret", metadata: { name: "hf-token", namespace: "models" }, data: { HF_TOKEN: "aGY=" } }];
+  return expand(ws, expandOptions({ cluster: { configMaps: [], secrets, nodes: [] }, assumeNamedSecrets: false }));
 }
 
 export const keyOf = (c: KubeObject | LiveObject): string => childKey(c.kind ?? "", c.metadata?.namespace, c.metadata?.name ?? "");
