@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { ANNOTATION_RENDERED_BY, ARGO_TRACKING_LABELS, expand, ExpansionError } from "../workspace/index.js";
 import type { ExpandOptions, Expansion, KubeObject, Workspace } from "../workspace/index.js";
+import { inServedVersion } from "../workspace/kaito/api-versions.js";
+import { kaitoVersionOf } from "../workspace/kaito/select.js";
 import { childKey } from "./objects.js";
 import type { LiveObject } from "./objects.js";
 
@@ -14,7 +16,10 @@ export function desiredState(live: Workspace, options: ExpandOptions): Desired {
   // status someone else wrote from failing validation and saves validating managedFields.
   const metadata = { ...live.metadata };
   delete metadata.managedFields;
-  const input: Workspace = { ...live, metadata };
+  // The controller reads Workspaces in the storage version; a KAITO v0.3 Workspace was admitted
+  // as v1alpha1 (the only version v0.3 knew) and is checked as such.
+  const release = kaitoVersionOf(live, options.kaitoVersion);
+  const input: Workspace = inServedVersion({ ...live, metadata }, typeof release === "string" ? release : options.kaitoVersion);
   delete input.status;
   try {
     return { ok: true, expansion: expand(input, options) };

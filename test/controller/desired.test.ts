@@ -70,6 +70,11 @@ describe("desiredState", () => {
     assert.notEqual(hashOfChild(deployment(a)), hashOfChild(deployment(bigger)));
   });
 
+  test("a KAITO v0.3 Workspace read back in the storage version (v1beta1) gives the children it was admitted with", () => {
+    const asStored = { ...liveWs, apiVersion: "kaito.sh/v1beta1" as const };
+    assert.deepEqual(expansion(asStored).children.map(hashOfChild), expansion(liveWs).children.map(hashOfChild));
+  });
+
   test("an invalid Workspace is reported, not thrown", () => {
     const d = desiredState(inferenceWorkspace({ inference: { preset: { name: "phi-9000" } } }), defaultExpandOptions);
     assert.equal(d.ok, false);
