@@ -63,7 +63,7 @@ interface Verdict {
 }
 
 const NODE_CLAIM_KINDS = new Set(["Machine", "NodeClaim"]);
-const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "Rollout"]);
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
 
 export function computeStatus(input: StatusInput): WorkspaceStatus {
   const { workspace, plan, desired } = input;
@@ -271,16 +271,6 @@ function workloadVerdict(input: StatusInput, desired: readonly KubeObject[]): Ve
   const generation = live.metadata?.generation;
   const observedGeneration = numberAt(status, "observedGeneration");
   const current = generation === undefined || (observedGeneration !== undefined && observedGeneration >= generation);
-
-  if (workload.kind === "Rollout") {
-    const phase = stringAt(status, "phase");
-    const available = numberAt(status, "availableReplicas") ?? 0;
-    if (phase === "Degraded") {
-      return { status: "False", reason: REASONS.inferenceFailed, message: `${name} is degraded: ${stringAt(status, "message") ?? "no message"}`, failed: true };
-    }
-    if (phase === "Healthy" || available >= want) return success();
-    return pending(`${name} has ${available}/${want} replicas available${phase ? ` (phase ${phase})` : ""}`);
-  }
 
   if (workload.kind === "Deployment") {
     const progressing = conditionsOf(live).find((c) => c.type === "Progressing");

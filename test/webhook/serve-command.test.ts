@@ -31,7 +31,7 @@ describe("kaito-gitops serve", () => {
     [["--log-level", "loud"], /--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "loud"/],
     [["--ip", "localhost"], /--ip "localhost" is not an IPv4 or IPv6 address/],
     [["--service", "Bad_Name"], /service "Bad_Name" is not a DNS-1123 label/],
-    [["--workload", "Job"], /--workload must be one of Deployment, Rollout/],
+    [["--kaito-version", "v9"], /--kaito-version must be one of v0\.12, v0\.3; got "v9"/],
     [["--bogus"], /Unknown option '--bogus'/],
     [["extra"], /serve takes no arguments/],
   ] as const) {

@@ -25,7 +25,5 @@ export const NODE_IMAGE_FAMILIES = ["ubuntu", "azurelinux"] as const;
 
 /** GPUs per node for an instance type the catalog does not know (default 1). */
 export const ANNOTATION_GPUS_PER_NODE = "kaito-gitops.io/gpus-per-node";
-/** Canary steps for the Workspace's Rollout (YAML or JSON flow list), when rendered as a Rollout. */
-export const ANNOTATION_ROLLOUT_STEPS = "kaito-gitops.io/rollout-steps";
 /** Set on Workspaces rendered by the Argo CD plugin: the controller then only reports status. */
 export const ANNOTATION_RENDERED_BY = "kaito-gitops.io/rendered-by";
