@@ -2,6 +2,7 @@
 // nondeterminism: clock-named node claims, Go-map flag and affinity order) and the deviations we
 // chose on purpose, each listed in docs/conformance.md. Applied to both sides before comparing.
 import type { KubeObject } from "../../workspace/expand/meta.js";
+import { scriptParameters } from "../../workspace/kaito/v0_12/tuning/scripts.js";
 
 export interface Normalisation {
   readonly id: string;
@@ -154,6 +155,53 @@ function sortAffinity(objects: KubeObject[]): KubeObject[] {
   return objects;
 }
 
+/**
+ * The helper scripts of a tuning Job: KAITO embeds its own, we ship our own (same inputs, same
+ * results). Each script becomes a placeholder naming the container and the parameters the script
+ * was given (image reference, directories, annotations), so those still have to agree.
+ */
+const KAITO_SCRIPT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  pusher: { IMG_REF: "image", VOL_DIR: "results", ANNOTATIONS_DATA: "annotations", SENTINEL_PATH: "done" },
+  puller: { IMG_REF: "image", VOL_DIR: "volume" },
+};
+/** Where each helper keeps its script: the third word of command, or the first of args. */
+const SCRIPT_PLACES: Readonly<Record<string, { readonly key: "command" | "args"; readonly index: number }>> = {
+  "data-downloader": { key: "command", index: 2 },
+  puller: { key: "args", index: 0 },
+  pusher: { key: "args", index: 0 },
+};
+
+function scriptPlaceholder(container: string, script: string): string {
+  const kaito = KAITO_SCRIPT_PARAMETERS[container] ?? {};
+  const found: Record<string, string> = {};
+  for (const [variable, name] of Object.entries(kaito)) {
+    // KAITO's scripts default each parameter as `|| NAME='value'` (its values are never quoted further).
+    const m = new RegExp(`\\|\\| ${variable}='([^']*)'`).exec(script);
+    if (m) found[name] = m[1] ?? "";
+  }
+  const params = Object.keys(found).length > 0 ? found : scriptParameters(script);
+  const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return `<${container} script ${JSON.stringify(sorted)}>`;
+}
+
+function replaceTuningScripts(objects: KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    if (o.kind !== "Job") continue;
+    const pod = podSpecOf(o);
+    for (const list of [pod?.containers, pod?.initContainers]) {
+      if (!Array.isArray(list)) continue;
+      for (const container of list) {
+        if (!isObject(container)) continue;
+        const place = SCRIPT_PLACES[String(container.name)];
+        const words = place ? container[place.key] : undefined;
+        if (!place || !Array.isArray(words) || typeof words[place.index] !== "string") continue;
+        words[place.index] = scriptPlaceholder(String(container.name), words[place.index] as string);
+      }
+    }
+  }
+  return objects;
+}
+
 /** KAITO's nondeterminism, as the corpus README describes it. */
 export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
   { id: "node-claim-names", summary: "node claims renamed ws000000000, ws000000001, ... in creation order",
@@ -174,6 +222,12 @@ export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
     summary: "workspace.kaito.io/revision on the workload is left out",
     reason: "KAITO's controller counts its own reconcile revisions; a renderer has none (our controller may write it)",
     apply: dropRevisionAnnotation,
+  },
+  {
+    id: "tuning-scripts",
+    summary: "the shell scripts of a tuning Job's data-downloader, puller and pusher containers compared by the parameters they are given",
+    reason: "KAITO embeds its own scripts; we ship scripts of our own with the same inputs (image reference, directories, annotations) and the same results",
+    apply: replaceTuningScripts,
   },
 ];
 
