@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TuningSpec } from "../../workspace/api/types.js";
 import type { KubeObject } from "../../workspace/expand/meta.js";
-import { generateTuning, registryName, tuningViolations } from "../../workspace/kaito/v0_12/tuning/index.js";
+import { registryName, tuningChildren as generateTuning, tuningViolations } from "../../workspace/kaito/v0_12/tuning/index.js";
+import { gpuConfigBySku, supportedSkus } from "../../workspace/kaito/v0_12/gpu/config.js";
+import { modelIdOf } from "../../workspace/kaito/v0_12/models/resolve.js";
 import type { TuningRequest } from "../../workspace/kaito/v0_12/tuning/index.js";
 import { dataUrlProblem } from "../../workspace/kaito/v0_12/tuning/data-url.js";
 import { normalisedImage, parseDockerRef } from "../../workspace/kaito/v0_12/tuning/image-ref.js";
@@ -17,8 +19,6 @@ import { normalise } from "../conformance/normalise.js";
 import { corpusRoot } from "../helpers/corpus.js";
 
 const UID = "00000000-0000-0000-0000-000000000001";
-/** GPUs per node of the instance types the corpus's tuning cases use (KAITO's Azure SKU table). */
-const GPUS: Readonly<Record<string, number>> = { Standard_NC24ads_A100_v4: 1 };
 
 const cases = loadVersion(corpusRoot(), "v0.12").filter((c) => c.workspace.tuning !== undefined);
 
@@ -39,9 +39,9 @@ function requestFor(c: CorpusCase): TuningRequest {
     tuning: ws.tuning,
     instanceType,
     cloudProvider: c.settings.cloudProvider,
-    gpuCount: GPUS[instanceType],
-    knownInstanceTypes: Object.keys(GPUS),
-    model: { id: ws.tuning.preset?.name ?? "" },
+    gpuCount: gpuConfigBySku(c.settings.cloudProvider, instanceType)?.gpuCount,
+    knownInstanceTypes: supportedSkus(c.settings.cloudProvider),
+    model: { id: modelIdOf(ws.tuning.preset?.name ?? "") },
     affinityLabels: Object.entries(ws.resource.labelSelector?.matchLabels ?? {}),
     cluster: { ...c.cluster, configMaps: [...c.committed.filter((o) => o.kind === "ConfigMap"), ...c.cluster.configMaps] },
   };
@@ -71,7 +71,7 @@ test("the seed QLoRA on a removed SKU: KAITO's reconcile error and a warning nam
   const out = generateTuning(requestFor(seed));
   assert.deepEqual(out.children, []);
   assert.equal(out.reconcileError, seed.reconcileError.trim());
-  assert.match(out.warnings[0]?.message ?? "", /Standard_NC6s_v3.*Choose one of Standard_NC24ads_A100_v4/s);
+  assert.match(out.warnings[0]?.message ?? "", /Standard_NC6s_v3.*V100.*Choose one of .*Standard_NC24ads_A100_v4/s);
 });
 
 test("a model outside KAITO's tuning table: stuck before the Job, with a warning listing what can be tuned", () => {

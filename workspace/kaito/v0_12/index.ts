@@ -4,22 +4,12 @@
 // generate: the Workspace as stored (CRD defaults), the webhook's checks common to every
 // Workspace, then inference (here) or tuning (./tuning, another module) by what the spec holds.
 import type { Workspace } from "../../api/types.js";
-import { error, errorsOf } from "../../violation.js";
+import { errorsOf } from "../../violation.js";
 import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { renderInference } from "./inference.js";
+import { generateTuning } from "./tuning/generate.js";
 import { resolveInferenceModel, validateCommon, validateInference } from "./validate.js";
 import { storedWorkspace } from "./workspace.js";
-
-/** How a tuning Workspace (already stored and past validateCommon) becomes KAITO's verdict and objects. */
-export type TuningGenerator = (ws: Workspace, ctx: KaitoContext) => KaitoOutcome;
-
-const tuningNotBuilt: TuningGenerator = () => ({
-  verdict: "rejected",
-  violations: [error("kaito.tuning", ["tuning"], "tuning not built yet: this release cannot render KAITO v0.12 tuning Workspaces")],
-});
-
-/** Replaced by ./tuning/index.js once the tuning generator lands. */
-const generateTuning: TuningGenerator = tuningNotBuilt;
 
 export function generateV012(input: Workspace, ctx: KaitoContext): KaitoOutcome {
   const ws = storedWorkspace(input);

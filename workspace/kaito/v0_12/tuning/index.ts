@@ -52,6 +52,9 @@ export const registryName = (id: string): string => (id.split("/").pop() ?? id).
 
 export const tunableModelNames = (): string[] => Object.keys(TUNABLE_MODELS);
 
+/** The revision KAITO's controller gives a new Workspace's workload. */
+const FIRST_REVISION = "1";
+
 const stuck = (children: KubeObject[], reconcileError: string, warnings: Violation[]): TuningChildren => ({ children, reconcileError, warnings });
 
 function inputOf(spec: TuningSpec): TuningInput {
@@ -80,7 +83,7 @@ function copyOf(template: KubeObject, namespace: string): KubeObject {
   };
 }
 
-export function generateTuning(req: TuningRequest): TuningChildren {
+export function tuningChildren(req: TuningRequest): TuningChildren {
   const presetName = req.tuning.preset?.name ?? "";
   const path = ["tuning", "preset", "name"];
   if ("error" in req.model) {
@@ -155,6 +158,7 @@ export function generateTuning(req: TuningRequest): TuningChildren {
       output: outputOf(req.tuning),
       affinityLabels: req.affinityLabels,
       cloudProvider: req.cloudProvider,
+      revision: FIRST_REVISION,
     }),
   );
   return { children, warnings: [] };

@@ -53,6 +53,8 @@ export interface TuningJobSpec {
   /** resource.labelSelector.matchLabels less KAITO's reserved keys, in the order to write them. */
   readonly affinityLabels: readonly (readonly [string, string])[];
   readonly cloudProvider: CloudProvider;
+  /** KAITO's revision of the Workspace ("1" when new): the controller re-creates the Job when it changes. */
+  readonly revision: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -200,6 +202,7 @@ export function tuningJob(spec: TuningJobSpec): KubeObject {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: {
+      annotations: { "workspace.kaito.io/revision": spec.revision },
       labels,
       name: spec.name,
       namespace: spec.namespace,
