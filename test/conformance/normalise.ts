@@ -162,12 +162,10 @@ function sortAffinity(objects: KubeObject[]): KubeObject[] {
  */
 const KAITO_SCRIPT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   pusher: { IMG_REF: "image", VOL_DIR: "results", ANNOTATIONS_DATA: "annotations", SENTINEL_PATH: "done" },
-  puller: { IMG_REF: "image", VOL_DIR: "volume" },
 };
 /** Where each helper keeps its script: the third word of command, or the first of args. */
 const SCRIPT_PLACES: Readonly<Record<string, { readonly key: "command" | "args"; readonly index: number }>> = {
   "data-downloader": { key: "command", index: 2 },
-  puller: { key: "args", index: 0 },
   pusher: { key: "args", index: 0 },
 };
 
@@ -215,6 +213,36 @@ export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
     apply: sortAffinity },
 ];
 
+/** KAITO's puller script and ours state the image and the target directory each in their own way. */
+const PULLER_INPUTS = [
+  { image: /^\s*\[ ! -z "\$\{IMG_REF\}" \] \|\| IMG_REF='([^'\n]*)'$/m, target: /^\s*\[ ! -z "\$\{VOL_DIR\}" \] \|\| VOL_DIR='([^'\n]*)'$/m },
+  { image: /^image=\$\{1:-'([^\n]*)'\}$/m, target: /^target=\$\{2:-'([^\n]*)'\}$/m },
+];
+const PULLER_IMAGE = "mcr.microsoft.com/aks/skopeo:1.14.4-6";
+
+/** A puller script reduced to its inputs, or undefined when it is neither KAITO's nor ours. */
+function pullerInputs(script: string): string | undefined {
+  for (const form of PULLER_INPUTS) {
+    const image = form.image.exec(script)?.[1];
+    const target = form.target.exec(script)?.[1];
+    if (image !== undefined && target !== undefined) return `<adapter puller script: image=${image} target=${target}>`;
+  }
+  return undefined;
+}
+
+function replacePullerScripts(objects: KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    const pod = podSpecOf(o);
+    if (!pod || !Array.isArray(pod.initContainers)) continue;
+    for (const c of pod.initContainers) {
+      if (!isObject(c) || c.image !== PULLER_IMAGE || !Array.isArray(c.args) || typeof c.args[0] !== "string") continue;
+      const reduced = pullerInputs(c.args[0]);
+      if (reduced !== undefined) c.args = [reduced, ...c.args.slice(1)];
+    }
+  }
+  return objects;
+}
+
 /** Where we differ from KAITO on purpose (docs/conformance.md says why). */
 export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   {
@@ -225,9 +253,15 @@ export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   },
   {
     id: "tuning-scripts",
-    summary: "the shell scripts of a tuning Job's data-downloader, puller and pusher containers compared by the parameters they are given",
+    summary: "the shell scripts of a tuning Job's data-downloader and pusher containers compared by the parameters they are given (its puller: adapter-puller-script)",
     reason: "KAITO embeds its own scripts; we ship scripts of our own with the same inputs (image reference, directories, annotations) and the same results",
     apply: replaceTuningScripts,
+  },
+  {
+    id: "adapter-puller-script",
+    summary: "the shell script of each adapter puller init container is reduced to its inputs (image reference, target directory)",
+    reason: "KAITO embeds its own script text, which we do not copy; ours takes the same inputs (image and target directory) and leaves the same result (the image's /data at the target)",
+    apply: replacePullerScripts,
   },
 ];
 

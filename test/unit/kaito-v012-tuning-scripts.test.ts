@@ -1,5 +1,5 @@
 // Our tuning helper scripts run for real under /bin/sh, with the registry and network tools (curl,
-// skopeo, oras, killall, sleep) replaced by stubs that record what they were asked and act like the
+// oras, killall, sleep) replaced by stubs that record what they were asked and act like the
 // real ones on the file system. They must give the results KAITO's scripts give: the files under the
 // data volume, and an adapter image made of one gzip layer with data/<adapter files>.
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { DATA_DOWNLOADER_SCRIPT, adapterAnnotations, adapterPusherScript, dataPullerScript, scriptParameters, shellQuote } from "../../workspace/kaito/v0_12/tuning/scripts.js";
+import { DATA_DOWNLOADER_SCRIPT, adapterAnnotations, adapterPusherScript, scriptParameters, shellQuote } from "../../workspace/kaito/v0_12/tuning/scripts.js";
 
 function sandbox(stubs: Record<string, string>): { dir: string; bin: string; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), "kaito-tuning-"));
@@ -52,33 +52,6 @@ test("data downloader: three attempts, then the pod fails; no URLs fails at once
   assert.equal(existsSync(join(box.dir, "a.parquet")), false);
   const empty = run(DATA_DOWNLOADER_SCRIPT, { ...box.env, DATA_URLS: "", DATA_VOLUME_PATH: box.dir }, box.dir);
   assert.equal(empty.status, 1);
-});
-
-test("data puller: the image's data/ directory lands in the volume; credentials are tried after anonymous access", () => {
-  const box = sandbox({
-    // Anonymous copies fail; with --authfile it writes a one-layer image laid out like skopeo's dir: transport.
-    skopeo: `
-case "$1" in
-  copy)
-    for a in "$@"; do case "$a" in --authfile=*) auth="\${a#--authfile=}";; dir:*) dest="\${a#dir:}";; esac; done
-    [ -n "\${auth:-}" ] || exit 1
-    echo "$auth" > "$AUTH_USED"
-    mkdir -p "$dest" "$SRC/data"; echo '{"messages":[]}' > "$SRC/data/train.jsonl"
-    tar -c -f "$dest/abc123" -C "$SRC" data;;
-  inspect) printf 'sha256:abc123 ';;
-esac`,
-  });
-  const secrets = join(box.dir, "home/.docker/config.d/tuning-data-tuning-input");
-  mkdirSync(secrets, { recursive: true });
-  writeFileSync(join(secrets, "acr-pull.json"), "{}");
-  const volume = join(box.dir, "volume");
-  mkdirSync(volume);
-  const authUsed = join(box.dir, "auth-used");
-  const script = dataPullerScript({ image: "myregistry.azurecr.io/datasets/dolly:1", volume });
-  const r = run(script, { ...box.env, SRC: join(box.dir, "src"), AUTH_USED: authUsed }, box.dir);
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(readFileSync(join(volume, "data/train.jsonl"), "utf8").trim(), '{"messages":[]}');
-  assert.equal(readFileSync(authUsed, "utf8").trim(), join(secrets, "acr-pull.json"));
 });
 
 test("adapter pusher: waits for the trainer, pushes one gzip layer data/<adapter files> with the model annotation", () => {

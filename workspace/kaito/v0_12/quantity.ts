@@ -20,5 +20,14 @@ export function quantityValue(text: string): bigint | undefined {
 
 export const GIB = 1n << 30n;
 
-/** `24Gi` for 24 GiB: how Go prints a binary quantity of whole GiB. */
-export const gibString = (gib: number): string => `${gib}Gi`;
+/** A whole number of GiB as Go prints the quantity: the largest binary suffix that divides it (`1024Gi` is `1Ti`). */
+export function gibString(gib: number): string {
+  let value = gib;
+  const suffixes = ["Gi", "Ti", "Pi", "Ei"];
+  let i = 0;
+  while (i < suffixes.length - 1 && value !== 0 && value % 1024 === 0) {
+    value /= 1024;
+    i++;
+  }
+  return `${value}${suffixes[i]}`;
+}

@@ -6,12 +6,13 @@ import type { KubeObject } from "../../../expand/meta.js";
 import type { Workspace } from "../../../api/types.js";
 import type { CloudProvider } from "../../types.js";
 import { LABEL_WORKSPACE, LABEL_WORKSPACE_NAMESPACE, nodeImageFamily, sanitizedMatchLabels } from "../workspace.js";
+import { gibString } from "../quantity.js";
 import { namespaceOf } from "./meta.js";
 
 /** A fake node pool name: keeps Karpenter itself from scaling these nodes. */
 const KAITO_NODE_POOL = "kaito";
 /** The disk KAITO asks for when the Workspace runs no preset. */
-export const DEFAULT_NODE_DISK = "1024Gi";
+export const DEFAULT_NODE_DISK = gibString(1024);
 
 const NODE_CLASS: Readonly<Record<CloudProvider, { group: string; kind: string }>> = {
   azure: { group: "kaito.sh", kind: "KaitoNodeClass" },

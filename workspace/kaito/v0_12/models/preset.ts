@@ -2,7 +2,7 @@
 // reads when it builds the pod (served name, vLLM flags, KV-cache bytes per token, disk size,
 // startup budget). Pure: the same facts always give the same preset.
 import type { ModelFacts } from "../../../models/facts.js";
-import { quantityValue } from "../quantity.js";
+import { gibString, quantityValue } from "../quantity.js";
 import {
   CHAT_TEMPLATE_BY_PREFIX,
   DEEP_GEMM_ARCHITECTURES,
@@ -91,7 +91,7 @@ export function kvCacheBytesPerToken(facts: ModelFacts): number {
 /** Disk: the weights' GiB (as written, two decimals) plus 80, truncated to whole GiB. */
 export function diskStorageFor(modelFileSize: string): string {
   const gib = Number.parseFloat(modelFileSize.replace(/Gi$/, ""));
-  return `${Math.trunc((Number.isFinite(gib) ? gib : 0) + SYSTEM_DISK_GIB)}Gi`;
+  return gibString(Math.trunc((Number.isFinite(gib) ? gib : 0) + SYSTEM_DISK_GIB));
 }
 
 /** Startup budget: 15 min + 18 s per GiB of weights, at least 30 min, at most 180 min. */

@@ -15,11 +15,11 @@ import {
   PATHS,
   PAUSE_IMAGE,
   PHI3_TARGET_MODULES,
-  SKOPEO_IMAGE,
   TUNING_COMMAND_BASE,
   TUNING_MAIN_FILE,
 } from "./params.js";
-import { DATA_DOWNLOADER_SCRIPT, adapterAnnotations, adapterPusherScript, dataPullerScript, sentinelPath } from "./scripts.js";
+import { PULLER_IMAGE, pullerScript } from "../children/puller.js";
+import { DATA_DOWNLOADER_SCRIPT, adapterAnnotations, adapterPusherScript, sentinelPath } from "./scripts.js";
 import { normalisedImage } from "./image-ref.js";
 
 export const LABEL_WORKSPACE = "kaito.sh/workspace";
@@ -112,9 +112,10 @@ function dataParts(input: TuningInput): DataParts {
       const sources = input.pullSecrets.map((secret) => ({ secret: { items: [{ key: ".dockerconfigjson", path: `${secret}.json` }], name: secret } }));
       return {
         init: {
-          args: [dataPullerScript({ image: normalisedImage(input.image), volume: PATHS.data })],
+          // The same puller as for inference adapters (KAITO uses one script for both).
+          args: [pullerScript(normalisedImage(input.image), PATHS.data)],
           command: ["/bin/sh", "-c"],
-          image: SKOPEO_IMAGE,
+          image: PULLER_IMAGE,
           name: "puller",
           resources: {},
           volumeMounts: [secretsMount, dataMount],

@@ -33,7 +33,6 @@ export const PRESET_REGISTRY = "mcr.microsoft.com/aks/kaito";
 export const BASE_IMAGE = `${PRESET_REGISTRY}/kaito-base:0.5.0`;
 export const ORAS_PULL_IMAGE = "mcr.microsoft.com/oss/v2/oras-project/oras:v1.2.3";
 export const ORAS_PUSH_IMAGE = "ghcr.io/oras-project/oras:v1.2.2";
-export const SKOPEO_IMAGE = "mcr.microsoft.com/aks/skopeo:1.14.4-6";
 export const CURL_IMAGE = "curlimages/curl";
 export const PAUSE_IMAGE = "registry.k8s.io/pause:latest";
 

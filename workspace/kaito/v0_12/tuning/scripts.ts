@@ -1,10 +1,9 @@
-// Our shell scripts for the helper containers of a KAITO v0.12 tuning Job. They are written for
+// Our shell scripts for the helper containers of a KAITO v0.12 tuning Job (an image input uses the
+// adapter puller of ../children/puller.ts, as KAITO uses one puller for both). They are written for
 // kaito-gitops (KAITO embeds its own scripts; we do not copy them) and do the same job with the same
 // inputs and results, so a Job we render behaves as KAITO's does:
 // - data downloader (curl image): every URL of $DATA_URLS into $DATA_VOLUME_PATH/<file name of the
 //   URL, query and fragment dropped>, three attempts each, failing the pod if one cannot be fetched;
-// - data puller (skopeo image): the `data` directory of the input image into the data volume (as
-//   <volume>/data), anonymously first, then with each registry credential under ~/.docker/config.d;
 // - adapter pusher (oras image): once the trainer's completion file appears, the adapter files under
 //   data/ as one gzip layer of an OCI image, with KAITO's manifest annotation naming the base model,
 //   pushed to the output image; then the pause container is signalled (KAITO's hand-shake).
@@ -54,35 +53,6 @@ for url in $DATA_URLS; do
 done
 echo "kaito-gitops: every URL fetched"
 `;
-
-/** The puller: `image` (normalised reference) into `volume`. */
-export function dataPullerScript(params: { readonly image: string; readonly volume: string }): string {
-  return `#!/bin/sh
-# kaito-gitops data puller: the input image's data/ directory into the data volume (as <volume>/data).
-set -eu
-${header({ image: params.image, volume: params.volume })}
-work="$(mktemp -d)"
-fetch() {
-  skopeo copy --dest-decompress "$@" "docker://$image" "dir:$work/image"
-}
-if ! fetch; then
-  fetched=no
-  for auth in $(find -L "$HOME/.docker/config.d" -type f 2>/dev/null); do
-    if fetch --authfile="$auth"; then fetched=yes; break; fi
-  done
-  if [ "$fetched" != yes ]; then
-    echo "kaito-gitops: could not pull $image with any credential" >&2
-    exit 1
-  fi
-fi
-mkdir -p "$work/rootfs"
-for digest in $(skopeo inspect --format '{{range .Layers}}{{.}} {{end}}' "dir:$work/image"); do
-  tar -x -f "$work/image/\${digest#*:}" -C "$work/rootfs"
-done
-mv -f "$work/rootfs/data" "$volume"
-echo "kaito-gitops: $image unpacked into $volume"
-`;
-}
 
 /** Go's json.Marshal escapes these; so do we, so the annotation is the same bytes as KAITO's. */
 const goJson = (value: unknown): string =>
