@@ -2,6 +2,7 @@
 // nondeterminism: clock-named node claims, Go-map flag and affinity order) and the deviations we
 // chose on purpose, each listed in docs/conformance.md. Applied to both sides before comparing.
 import type { KubeObject } from "../../workspace/expand/meta.js";
+import { scriptParameters } from "../../workspace/kaito/v0_12/tuning/scripts.js";
 
 export interface Normalisation {
   readonly id: string;
@@ -154,6 +155,51 @@ function sortAffinity(objects: KubeObject[]): KubeObject[] {
   return objects;
 }
 
+/**
+ * The helper scripts of a tuning Job: KAITO embeds its own, we ship our own (same inputs, same
+ * results). Each script becomes a placeholder naming the container and the parameters the script
+ * was given (image reference, directories, annotations), so those still have to agree.
+ */
+const KAITO_SCRIPT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  pusher: { IMG_REF: "image", VOL_DIR: "results", ANNOTATIONS_DATA: "annotations", SENTINEL_PATH: "done" },
+};
+/** Where each helper keeps its script: the third word of command, or the first of args. */
+const SCRIPT_PLACES: Readonly<Record<string, { readonly key: "command" | "args"; readonly index: number }>> = {
+  "data-downloader": { key: "command", index: 2 },
+  pusher: { key: "args", index: 0 },
+};
+
+function scriptPlaceholder(container: string, script: string): string {
+  const kaito = KAITO_SCRIPT_PARAMETERS[container] ?? {};
+  const found: Record<string, string> = {};
+  for (const [variable, name] of Object.entries(kaito)) {
+    // KAITO's scripts default each parameter as `|| NAME='value'` (its values are never quoted further).
+    const m = new RegExp(`\\|\\| ${variable}='([^']*)'`).exec(script);
+    if (m) found[name] = m[1] ?? "";
+  }
+  const params = Object.keys(found).length > 0 ? found : scriptParameters(script);
+  const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return `<${container} script ${JSON.stringify(sorted)}>`;
+}
+
+function replaceTuningScripts(objects: KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    if (o.kind !== "Job") continue;
+    const pod = podSpecOf(o);
+    for (const list of [pod?.containers, pod?.initContainers]) {
+      if (!Array.isArray(list)) continue;
+      for (const container of list) {
+        if (!isObject(container)) continue;
+        const place = SCRIPT_PLACES[String(container.name)];
+        const words = place ? container[place.key] : undefined;
+        if (!place || !Array.isArray(words) || typeof words[place.index] !== "string") continue;
+        words[place.index] = scriptPlaceholder(String(container.name), words[place.index] as string);
+      }
+    }
+  }
+  return objects;
+}
+
 /** KAITO's nondeterminism, as the corpus README describes it. */
 export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
   { id: "node-claim-names", summary: "node claims renamed ws000000000, ws000000001, ... in creation order",
@@ -167,6 +213,36 @@ export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
     apply: sortAffinity },
 ];
 
+/** KAITO's puller script and ours state the image and the target directory each in their own way. */
+const PULLER_INPUTS = [
+  { image: /^\s*\[ ! -z "\$\{IMG_REF\}" \] \|\| IMG_REF='([^'\n]*)'$/m, target: /^\s*\[ ! -z "\$\{VOL_DIR\}" \] \|\| VOL_DIR='([^'\n]*)'$/m },
+  { image: /^image=\$\{1:-'([^\n]*)'\}$/m, target: /^target=\$\{2:-'([^\n]*)'\}$/m },
+];
+const PULLER_IMAGE = "mcr.microsoft.com/aks/skopeo:1.14.4-6";
+
+/** A puller script reduced to its inputs, or undefined when it is neither KAITO's nor ours. */
+function pullerInputs(script: string): string | undefined {
+  for (const form of PULLER_INPUTS) {
+    const image = form.image.exec(script)?.[1];
+    const target = form.target.exec(script)?.[1];
+    if (image !== undefined && target !== undefined) return `<adapter puller script: image=${image} target=${target}>`;
+  }
+  return undefined;
+}
+
+function replacePullerScripts(objects: KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    const pod = podSpecOf(o);
+    if (!pod || !Array.isArray(pod.initContainers)) continue;
+    for (const c of pod.initContainers) {
+      if (!isObject(c) || c.image !== PULLER_IMAGE || !Array.isArray(c.args) || typeof c.args[0] !== "string") continue;
+      const reduced = pullerInputs(c.args[0]);
+      if (reduced !== undefined) c.args = [reduced, ...c.args.slice(1)];
+    }
+  }
+  return objects;
+}
+
 /** Where we differ from KAITO on purpose (docs/conformance.md says why). */
 export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   {
@@ -174,6 +250,18 @@ export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
     summary: "workspace.kaito.io/revision on the workload is left out",
     reason: "KAITO's controller counts its own reconcile revisions; a renderer has none (our controller may write it)",
     apply: dropRevisionAnnotation,
+  },
+  {
+    id: "tuning-scripts",
+    summary: "the shell scripts of a tuning Job's data-downloader and pusher containers compared by the parameters they are given (its puller: adapter-puller-script)",
+    reason: "KAITO embeds its own scripts; we ship scripts of our own with the same inputs (image reference, directories, annotations) and the same results",
+    apply: replaceTuningScripts,
+  },
+  {
+    id: "adapter-puller-script",
+    summary: "the shell script of each adapter puller init container is reduced to its inputs (image reference, target directory)",
+    reason: "KAITO embeds its own script text, which we do not copy; ours takes the same inputs (image and target directory) and leaves the same result (the image's /data at the target)",
+    apply: replacePullerScripts,
   },
 ];
 
