@@ -5,10 +5,17 @@ import { join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { parseYamlStream, SourceError } from "../workspace/index.js";
 import type { SourceDocument } from "../workspace/index.js";
+import { LOCK_API_VERSION, LOCK_FILE_NAME, LOCK_KIND } from "../workspace/models/lock-format.js";
+
+/** A model lock under another name, given among the inputs, is still not an object to apply. */
+const isModelLock = (doc: SourceDocument): boolean => {
+  const v = doc.value as { apiVersion?: unknown; kind?: unknown } | null;
+  return v !== null && typeof v === "object" && v.apiVersion === LOCK_API_VERSION && v.kind === LOCK_KIND;
+};
 
 const MANIFEST = /\.(ya?ml|json)$/i;
-/** kustomize's own files are build instructions, not objects to apply. */
-const SKIPPED_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+/** kustomize's own files are build instructions, not objects to apply; the model lock is read apart. */
+const SKIPPED_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", LOCK_FILE_NAME]);
 /** Refuse inputs that are surely not manifests before reading them into memory. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
@@ -92,7 +99,7 @@ export async function readDocuments(args: readonly string[], cwd: string, stdin:
       text = await readFile(abs, "utf8");
     }
     try {
-      docs.push(...parseYamlStream(text, file));
+      docs.push(...parseYamlStream(text, file).filter((d) => !isModelLock(d)));
     } catch (e) {
       if (e instanceof SourceError) throw new InputError(e.message);
       throw e;

@@ -6,6 +6,7 @@ import { CatalogError, expandOptions, isKaitoVersion, KAITO_VERSIONS, loadCatalo
 import type { Catalog, ClusterFacts, ControllerSettings, ExpandOptions, KubeObject } from "../workspace/index.js";
 import { parseControllerSettings, SettingsError } from "../workspace/kaito/settings.js";
 import { InputError, readDocuments } from "./inputs.js";
+import { modelsLockFrom } from "./models-lock.js";
 import type { Readable } from "node:stream";
 
 export const expandFlags = {
@@ -13,6 +14,7 @@ export const expandFlags = {
   settings: { type: "string" },
   cluster: { type: "string", multiple: true },
   namespace: { type: "string", short: "n" },
+  "models-lock": { type: "string" },
 } as const;
 
 export const expandFlagsUsage = `  --kaito-version v0.12|v0.3       the KAITO release whose output to render (default v0.12;
@@ -22,6 +24,8 @@ export const expandFlagsUsage = `  --kaito-version v0.12|v0.3       the KAITO re
   --cluster PATH                   objects that exist in the cluster (Secrets, GPU Nodes,
                                    ConfigMaps) as KAITO's controller would read them (repeatable)
   -n, --namespace NS               namespace for objects that name none (default "default")
+  --models-lock FILE               the model lock, for models outside KAITO's catalog (render and
+                                   validate also find kaito-models.lock.yaml beside their inputs)
 `;
 
 export interface ExpandFlagValues {
@@ -29,6 +33,7 @@ export interface ExpandFlagValues {
   settings?: string;
   cluster?: string[];
   namespace?: string;
+  "models-lock"?: string;
 }
 
 export class UsageError extends Error {
@@ -88,8 +93,13 @@ export function clusterFacts(objects: readonly KubeObject[]): ClusterFacts {
   };
 }
 
-export async function toExpandOptions(values: ExpandFlagValues, cwd: string, stdin: Readable): Promise<ExpandOptions> {
+/**
+ * `inputs`: the files and folders being rendered, beside which a model lock is looked for; servers
+ * pass none and read only the lock --models-lock names.
+ */
+export async function toExpandOptions(values: ExpandFlagValues, cwd: string, stdin: Readable, inputs?: readonly string[]): Promise<ExpandOptions> {
   return expandOptions({
+    models: await modelsLockFrom(values["models-lock"], inputs, cwd),
     kaitoVersion: kaitoVersionFlag(values["kaito-version"]),
     namespace: values.namespace,
     settings: await settingsFrom(values.settings, cwd),

@@ -8,7 +8,7 @@ import type { KaitoVersion } from "../workspace/index.js";
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The parameters the plugin announces (plugin.yaml keeps the same names). */
-export const PARAMETERS = ["kaito-version", "settings", "namespace"] as const;
+export const PARAMETERS = ["kaito-version", "settings", "namespace", "models-lock"] as const;
 export type ParameterName = (typeof PARAMETERS)[number];
 
 const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
@@ -25,6 +25,8 @@ export interface PluginSettings {
   /** The KAITO controller settings file, relative to the app's folder. */
   readonly settingsFile?: string;
   readonly namespace?: string;
+  /** The model lock, relative to the app's folder (default: kaito-models.lock.yaml there, if any). */
+  readonly modelsLockFile?: string;
   /** How each choice was made, for the sidecar log. */
   readonly notes: readonly string[];
 }
@@ -46,15 +48,23 @@ export function pluginSettings(env: Env): PluginSettings {
     kaitoVersion = v;
     notes.push(`kaito-version: ${v}`);
   }
-  const settingsFile = parameter(env, "settings");
-  if (settingsFile !== undefined && (settingsFile.startsWith("/") || settingsFile.split(/[\\/]/).includes(".."))) {
-    throw new SettingsError(`parameter settings: must be a path inside the app's folder; got ${JSON.stringify(settingsFile.slice(0, 200))}`);
-  }
+  const settingsFile = insideApp(parameter(env, "settings"), "settings");
+  const modelsLockFile = insideApp(parameter(env, "models-lock"), "models-lock");
+  if (modelsLockFile) notes.push(`models-lock: ${modelsLockFile}`);
   const namespace = parameter(env, "namespace") ?? env.ARGOCD_APP_NAMESPACE ?? undefined;
   return {
     ...(kaitoVersion ? { kaitoVersion } : {}),
     ...(settingsFile ? { settingsFile } : {}),
     ...(namespace ? { namespace } : {}),
+    ...(modelsLockFile ? { modelsLockFile } : {}),
     notes,
   };
+}
+
+/** Files named by parameters stay inside the app's folder: the repo-server must not read elsewhere. */
+function insideApp(path: string | undefined, name: ParameterName): string | undefined {
+  if (path !== undefined && (path.startsWith("/") || path.split(/[\\/]/).includes(".."))) {
+    throw new SettingsError(`parameter ${name}: must be a path inside the app's folder; got ${JSON.stringify(path.slice(0, 200))}`);
+  }
+  return path;
 }

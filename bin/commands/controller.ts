@@ -37,6 +37,7 @@ const OPTIONS = {
   "kaito-version": { type: "string" },
   settings: { type: "string" },
   cluster: { type: "string", multiple: true },
+  "models-lock": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -6,6 +6,7 @@ import { pluginSettings, SettingsError } from "../../plugin/settings.js";
 import type { Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
 import { settingsFrom, UsageError } from "../options.js";
+import { modelsLockFrom } from "../models-lock.js";
 import { expandOptions } from "../../workspace/index.js";
 import { join } from "node:path";
 import { renderPaths } from "./render.js";
@@ -14,7 +15,8 @@ export const usage = `Usage: kaito-gitops generate [DIR]   (default: the current
 
 Renders every manifest under DIR like render, configured from the environment:
   PARAM_<NAME> or ARGOCD_ENV_<NAME> for KAITO_VERSION (v0.12|v0.3), SETTINGS (the KAITO controller
-  settings file, relative to DIR), NAMESPACE; ARGOCD_APP_NAMESPACE as the default namespace.
+  settings file, relative to DIR), NAMESPACE, MODELS_LOCK (the model lock, relative to DIR; default
+  DIR/kaito-models.lock.yaml when present); ARGOCD_APP_NAMESPACE as the default namespace.
   Fails when nothing is rendered.
 `;
 
@@ -41,6 +43,7 @@ export const run: Command = async (argv, io) => {
     kaitoVersion: settings.kaitoVersion,
     namespace: settings.namespace,
     settings: await settingsFrom(settings.settingsFile && join(dir, settings.settingsFile), io.cwd),
+    models: await modelsLockFrom(settings.modelsLockFile && join(dir, settings.modelsLockFile), [dir], io.cwd),
   });
   return renderPaths([dir], options, io, {
     quiet: false,

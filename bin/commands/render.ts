@@ -40,7 +40,7 @@ export const run: Command = async (argv, io) => {
   if (format !== "yaml" && format !== "json") throw new UsageError(`--output must be yaml or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("render needs at least one file or folder (or - for stdin)");
 
-  return renderPaths(positionals, await toExpandOptions(values, io.cwd, io.stdin), io, { quiet: values.quiet === true, format });
+  return renderPaths(positionals, await toExpandOptions(values, io.cwd, io.stdin, positionals), io, { quiet: values.quiet === true, format });
 };
 
 export interface RenderSettings {

@@ -92,6 +92,7 @@ const OPTIONS = {
   "kaito-version": { type: "string" },
   settings: { type: "string" },
   cluster: { type: "string", multiple: true },
+  "models-lock": { type: "string" },
   "max-body-bytes": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "shutdown-delay": { type: "string" },

@@ -50,7 +50,7 @@ export const run: Command = async (argv, io) => {
   if (format !== "text" && format !== "json") throw new UsageError(`--output must be text or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("validate needs at least one file or folder (or - for stdin)");
 
-  const options = await toExpandOptions(values, io.cwd, io.stdin);
+  const options = await toExpandOptions(values, io.cwd, io.stdin, positionals);
   const { files, docs } = await readDocuments(positionals, io.cwd, io.stdin);
   const result = renderObjects(sourceObjects(docs), options);
   const failed = result.errors.length > 0 || (values.strict === true && result.warnings.length > 0);

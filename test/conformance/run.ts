@@ -18,6 +18,7 @@ import { loadVersion } from "./corpus.js";
 import { firstDifference } from "./compare.js";
 import type { Difference } from "./compare.js";
 import { normalise } from "./normalise.js";
+import { corpusCaseLock } from "./corpus-lock.js";
 
 /** The UID the corpus gave every Workspace; ours would come from the API server. */
 export const CORPUS_UID = "00000000-0000-0000-0000-000000000001";
@@ -166,7 +167,8 @@ function main() {
   const reports: VersionReport[] = [];
   for (const version of args.versions) {
     const cases = loadVersion(args.corpus, version).filter((c) => !args.filter || c.name.includes(args.filter));
-    reports.push(report(version, cases.map((c) => runCase(c))));
+    // Models outside KAITO's catalog come from the lock `models add` makes of the case's hub answers.
+    reports.push(report(version, cases.map((c) => runCase(c, corpusCaseLock(c)))));
   }
   if (args.json) console.log(JSON.stringify(reports, null, 2));
   else {

@@ -1,13 +1,12 @@
 // A fake Hugging Face hub on 127.0.0.1 (HTTP, or HTTPS with a test CA): the three API routes
 // `models add` uses, serving KAITO's corpus answers, plus hostile repositories that misbehave the
 // ways a real hub or network can. Every request is recorded (path, whether a token came along).
-import { createHash } from "node:crypto";
 import { createServer as createHttpServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { issueBundle } from "../../certs/index.js";
-import { corpusHubModels } from "./hub-answers.js";
+import { answersSha, corpusHubModels } from "./hub-answers.js";
 
 export const FAKE_HUB_TOKEN = "hf_fake_token_for_tests";
 
@@ -36,8 +35,6 @@ export interface FakeHub {
   shaOf(id: string): string;
   close(): Promise<void>;
 }
-
-const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 /** A file list with a single safetensors file of this many bytes. */
 const oneFile = (bytes: number) => JSON.stringify([{ type: "file", path: "config.json", size: 600 }, { type: "file", path: "model.safetensors", size: bytes }]);
@@ -74,7 +71,7 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
   const setRepo = (r: FakeRepo) => repos.set(r.id.toLowerCase(), r);
   const shaOf = (id: string) => {
     const r = repos.get(id.toLowerCase());
-    return r?.sha ?? sha1(`${r?.tree ?? ""}\n${r?.config ?? ""}`);
+    return r?.sha ?? answersSha(r?.tree ?? "", r?.config);
   };
 
   if (options.corpus !== false) {

@@ -1,6 +1,7 @@
 // The canned Hugging Face answers of KAITO's conformance corpus (kaito-v0.12/*/hf/, see its
 // README): per model the file list and config.json KAITO's generator was given, whether the hub
 // refused anonymous requests, and the id as the case's Workspace spells it.
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -16,6 +17,9 @@ export interface CorpusHubModel {
   /** The cases that asked the hub for this model. */
   readonly cases: readonly string[];
 }
+
+/** The commit sha the fake hub gives a model: a digest of its answers, so it moves when they change. */
+export const answersSha = (tree: string, config: string | undefined): string => createHash("sha1").update(`${tree}\n${config ?? ""}`).digest("hex");
 
 function presetName(caseDir: string): string | undefined {
   const text = readFileSync(join(caseDir, "workspace.yaml"), "utf8");
