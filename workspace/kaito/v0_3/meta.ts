@@ -1,6 +1,7 @@
 // Metadata KAITO v0.3.2 puts on the objects it creates for a Workspace.
 import type { IOwnerReference } from "@kubernetes-models/apimachinery/apis/meta/v1/OwnerReference";
 import type { Workspace } from "../../api/types.js";
+import { sortKeysDeep } from "../../canonical.js";
 
 export const LABEL_WORKSPACE = "kaito.sh/workspace";
 export const LABEL_WORKSPACE_NAMESPACE = "kaito.sh/workspacenamespace";
@@ -19,8 +20,11 @@ export function ownedBy(ws: Workspace): { ownerReferences?: IOwnerReference[] } 
 /** The pod label every workload and Service selects on. */
 export const workspaceSelector = (ws: Workspace): Record<string, string> => ({ [LABEL_WORKSPACE]: nameOf(ws) });
 
-/** The user's labelSelector.matchLabels (the only part KAITO v0.3.2 uses for placement). */
-export const matchLabelsOf = (ws: Workspace): Record<string, string> => ws.resource?.labelSelector?.matchLabels ?? {};
+/**
+ * The user's labelSelector.matchLabels (the only part KAITO v0.3.2 uses for placement), sorted by
+ * key: KAITO walks a Go map (random order); we want the same bytes whatever the input's key order.
+ */
+export const matchLabelsOf = (ws: Workspace): Record<string, string> => sortKeysDeep(ws.resource?.labelSelector?.matchLabels ?? {});
 
 /** Required node affinity: one `In` expression per matchLabel. */
 export function nodeAffinity(ws: Workspace): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // A Workspace with its own pod (inference.template): KAITO v0.3.2 runs it as a Deployment on the
 // Workspace's nodes, with its node affinity and the GPU tolerations, and no Service.
 import type { Workspace } from "../../api/types.js";
+import { sortKeysDeep } from "../../canonical.js";
 import type { KubeObject } from "../../expand/meta.js";
 import { INFERENCE_TOLERATIONS_V03 } from "./inference.js";
 import { nameOf, namespaceOf, nodeAffinity, ownedBy, workspaceSelector } from "./meta.js";
@@ -12,7 +13,8 @@ const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null 
 const typedContainer = (c: unknown): unknown => (isRecord(c) ? { ...c, resources: c.resources ?? {} } : c);
 
 export function templateDeploymentV03(ws: Workspace): KubeObject {
-  const template: Json = structuredClone((ws.inference?.template ?? {}) as Json);
+  // Free-form: keys sorted, so the bytes do not depend on the order the user wrote them in.
+  const template: Json = sortKeysDeep((ws.inference?.template ?? {}) as Json);
   const metadata: Json = isRecord(template.metadata) ? template.metadata : {};
   const spec: Json = isRecord(template.spec) ? template.spec : {};
   const labels = isRecord(metadata.labels) ? metadata.labels : {};
