@@ -149,4 +149,24 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const b = workspace({ inference: { preset: { name: "phi-2" } } }, { labelSelector: { matchLabels: { a: "2", x: "1" } } });
     assert.equal(JSON.stringify(accepted(v0_3.generate(a, ctx())).children), JSON.stringify(accepted(v0_3.generate(b, ctx())).children));
   });
+
+  it("creates Machines only for nodes the existing Ready ones with the labels and instance type do not cover", () => {
+    const node = (name: string, labels: Record<string, string>, ready = "True", gpus = "3"): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels },
+      status: { conditions: [{ type: "Ready", status: ready }], capacity: { "nvidia.com/gpu": gpus } },
+    });
+    const nodes = [
+      node("n1", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }),
+      node("n2", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }, "False"),
+      node("n3", { a: "other", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }),
+      node("n4", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC6s_v3" }),
+    ];
+    const ws = workspace({ inference: { preset: { name: "phi-2" } } }, { instanceType: "Standard_NC99_custom", count: 3, labelSelector: { matchLabels: { a: "b" } } });
+    const out = accepted(v0_3.generate(ws, { ...ctx(), cluster: { ...emptyClusterFacts, nodes } }));
+    assert.equal(out.children.filter((c) => c.kind === "Machine").length, 2);
+    const deployment = out.children.find((c) => c.kind === "Deployment") as KubeObject;
+    assert.deepEqual((podSpec(deployment).containers as Json[])[0]?.resources, { requests: { "nvidia.com/gpu": "3" }, limits: { "nvidia.com/gpu": "3" } });
+  });
 });

@@ -134,7 +134,7 @@ export function tuningJobV03(ws: Workspace, preset: PresetV03, tuning: NonNullab
   // KAITO starts one training process per GPU of the webhook's table (1 for instance types it does not know).
   const processes = String(WEBHOOK_SKUS_V03.get(instanceType)?.gpuCount ?? 1);
   const launcher = { ...tuning.launcherParams, num_processes: processes };
-  const gpus = gpusPerNode(instanceType, tuning.gpuCount, ctx);
+  const gpus = gpusPerNode(ws, tuning.gpuCount, ctx);
   const env = [
     ...((ws.tuning?.preset?.name ?? "").toLowerCase().startsWith("phi-3") ? [{ name: "DEFAULT_TARGET_MODULES", value: PHI3_TARGET_MODULES }] : []),
     // Expandable segments lower the peak GPU memory of training.
