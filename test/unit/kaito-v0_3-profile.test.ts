@@ -169,4 +169,23 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const deployment = out.children.find((c) => c.kind === "Deployment") as KubeObject;
     assert.deepEqual((podSpec(deployment).containers as Json[])[0]?.resources, { requests: { "nvidia.com/gpu": "3" }, limits: { "nvidia.com/gpu": "3" } });
   });
+
+  it("runs a custom pod as a Deployment with KAITO's affinity, tolerations after the user's, and typed quantities", () => {
+    const template = {
+      metadata: { labels: { team: "x" } },
+      spec: {
+        tolerations: [{ key: "own", operator: "Exists" }],
+        containers: [{ name: "c", image: "r.io/c:1", resources: { limits: { "nvidia.com/gpu": 1, cpu: 0.5 } } }, { name: "d", image: "r.io/d:1" }],
+      },
+    };
+    const out = accepted(v0_3.generate(workspace({ inference: { template } }, { count: 2, labelSelector: { matchLabels: { a: "b" } } }), ctx()));
+    assert.deepEqual(kinds(out), ["Machine", "Machine", "Deployment"]);
+    const deployment = out.children[2] as KubeObject;
+    assert.equal((deployment.spec as Json).replicas, 2);
+    assert.deepEqual(((deployment.spec as Json).template as Json).metadata, { labels: { team: "x", "kaito.sh/workspace": "t" } });
+    const pod = podSpec(deployment);
+    assert.deepEqual((pod.tolerations as Json[]).map((t) => t.key), ["own", "nvidia.com/gpu", "sku"]);
+    assert.deepEqual((pod.containers as Json[]).map((c) => c.resources), [{ limits: { "nvidia.com/gpu": "1", cpu: "500m" } }, {}]);
+    assert.deepEqual(template.spec.containers[0]?.resources, { limits: { "nvidia.com/gpu": 1, cpu: 0.5 } }, "the input is not changed");
+  });
 });
