@@ -187,6 +187,8 @@ export function createApp(options: AppOptions): Express {
 
   const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, next) => {
     if (res.headersSent) {
+      // Answered already (the request timeout, say): only the bookkeeping is left.
+      settle(res, "error");
       next(err);
       return;
     }
