@@ -213,8 +213,9 @@ export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   },
 ];
 
-export function normalise(objects: readonly KubeObject[], workspaceName: string): KubeObject[] {
+/** `versionDeviations`: a KAITO version's own deliberate deviations (e.g. deviations-v0_3.ts). */
+export function normalise(objects: readonly KubeObject[], workspaceName: string, versionDeviations: readonly Normalisation[] = []): KubeObject[] {
   let out = objects.map(plain);
-  for (const n of [...CORPUS_NORMALISATIONS, ...DELIBERATE_DEVIATIONS]) out = n.apply(out, workspaceName);
+  for (const n of [...CORPUS_NORMALISATIONS, ...DELIBERATE_DEVIATIONS, ...versionDeviations]) out = n.apply(out, workspaceName);
   return out;
 }

@@ -242,7 +242,8 @@ export function workspaceSchema(version: WorkspaceVersion): JsonSchema {
         description: "Fine-tune a model. Exclusive with inference.",
         properties: {
           preset: presetSpec(version, "fine-tune"),
-          method: str("lora or qlora.", { enum: ["lora", "qlora"] }),
+          // No enum: KAITO's CRD has none and its webhook lower-cases the method before comparing.
+          method: str("lora or qlora, in any letter case.", { pattern: "^[Qq]?[Ll][Oo][Rr][Aa]$" }),
           config: nameOf("Name of a ConfigMap with key training_config.yaml."),
           input: dataSource,
           output: dataDestination,

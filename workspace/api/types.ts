@@ -112,7 +112,8 @@ export type TuningMethod = "lora" | "qlora";
 
 export interface TuningSpec {
   preset?: PresetSpec;
-  method?: TuningMethod;
+  /** A TuningMethod in any letter case: KAITO's webhook lower-cases it before comparing. */
+  method?: string;
   /** Name of a ConfigMap with key training_config.yaml. */
   config?: string;
   input?: DataSource;
