@@ -5,6 +5,8 @@ import { scanJson } from "./json-guard.js";
 import type { JsonLimits } from "./json-guard.js";
 
 export const ADMISSION_API_VERSION = "admission.k8s.io/v1";
+/** Longest request.uid echoed in an answer. */
+export const MAX_UID_CHARS = 128;
 export const ADMISSION_REVIEW_KIND = "AdmissionReview";
 
 export const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "CONNECT"] as const;
@@ -127,6 +129,8 @@ export function parseAdmissionReview(body: unknown, limits: JsonLimits): ParsedR
   if (!isObject(request)) return { ok: false, message: `request: expected an object, got ${describe(request)}` };
   const uid = own(request, "uid");
   if (typeof uid !== "string" || uid === "") return { ok: false, message: `request.uid: expected a non-empty string, got ${describe(uid)}` };
+  // The API server's uids are UUIDs; a longer one was not sent by it and is not echoed back.
+  if (uid.length > MAX_UID_CHARS) return { ok: false, message: `request.uid: longer than ${MAX_UID_CHARS} characters (has ${uid.length})` };
 
   // From here on the review can be answered, so every problem becomes a denial carrying the uid.
   const deny = (message: string): ParsedReview => ({ ok: false, message, uid });

@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import express from "express";
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from "express";
+import { clip } from "../workspace/index.js";
 import { denied, parseAdmissionReview, reviewOf } from "./admission-review.js";
 import type { AdmissionRequest } from "./admission-review.js";
 import { admissionBodyParser, configureExpress, DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
@@ -17,7 +18,7 @@ import { mutate } from "./mutate.js";
 import type { AdmissionHandler, AdmissionOutcome } from "./outcome.js";
 import type { Readiness } from "./readiness.js";
 import type { AdmissionContext } from "./scope.js";
-import { badRequest, internalError } from "./status.js";
+import { badRequest, internalError, MAX_MESSAGE_CHARS } from "./status.js";
 import { validate } from "./validate.js";
 
 export interface AppOptions {
@@ -32,7 +33,7 @@ export interface AppOptions {
 
 /** The body of an HTTP error answer: a metav1.Status, as the API server's own errors are. */
 export function statusBody(code: number, reason: string, message: string): object {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: clip(message, MAX_MESSAGE_CHARS), reason, code };
 }
 
 interface Exchange {
@@ -187,6 +188,8 @@ export function createApp(options: AppOptions): Express {
 
   const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, next) => {
     if (res.headersSent) {
+      // Answered already (the request timeout, say): only the bookkeeping is left.
+      settle(res, "error");
       next(err);
       return;
     }

@@ -43,7 +43,7 @@ export type { LogLevel, Logger, LoggerOptions } from "./logger.js";
 export { createReadiness } from "./readiness.js";
 export type { GateState, Readiness } from "./readiness.js";
 export { MIN_TLS_VERSION, SERVER_TIMEOUTS, TLS_CIPHERS, createWebhookServer, secureContextOptions } from "./server.js";
-export type { ShutdownReport, WebhookServer } from "./server.js";
+export type { ServerTimeouts, ShutdownReport, WebhookServer } from "./server.js";
 export { directoryCertificates, managedCertificates, selfSignedCertificates } from "./certificates.js";
 export type { CertificateEvents, CertificateProvider, DirectoryOptions, ManagedOptions } from "./certificates.js";
 export { CertificateStartError, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_TIMEOUT_MS, startWebhook } from "./serve.js";

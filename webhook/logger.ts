@@ -3,6 +3,7 @@
 // webhook writes nothing per request, which keeps logging off the hot path.
 import { pino } from "pino";
 import type { DestinationStream, LevelWithSilent, Logger } from "pino";
+import { boundArgs, boundedDestination, boundFields } from "./log-bounds.js";
 
 export type { Logger };
 export type LogLevel = LevelWithSilent;
@@ -20,6 +21,7 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
+/** Every line is bounded (log-bounds.ts): fields clipped, then the whole line. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -27,8 +29,13 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: boundFields },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, boundArgs(args) as Parameters<typeof method>);
+        },
+      },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    boundedDestination(options.destination ?? pino.destination({ fd: 2, sync: true })),
   );
 }

@@ -5,7 +5,7 @@
 // turn a configuration mistake into a cluster-wide outage, and there is nothing to default or
 // check in them. A Workspace already being deleted is let through too, so a finalizer can always
 // be removed even if the model it names can no longer be resolved.
-import { GROUP, KIND, VERSIONS } from "../workspace/index.js";
+import { GROUP, KIND, VERSIONS, clip } from "../workspace/index.js";
 import type { ExpandOptions, WorkspaceVersion } from "../workspace/index.js";
 import type { AdmissionRequest, Status, UntrustedObject } from "./admission-review.js";
 import { badRequest } from "./status.js";
@@ -54,7 +54,7 @@ export function scopeOf(request: AdmissionRequest, context: AdmissionContext): S
   if (apiVersion !== expected || object["kind"] !== KIND) {
     return {
       kind: "deny",
-      status: badRequest(`request.object is ${String(object["kind"])} of ${String(apiVersion)}, but request.kind says ${KIND} of ${expected}`),
+      status: badRequest(`request.object is ${clip(String(object["kind"]))} of ${clip(String(apiVersion))}, but request.kind says ${KIND} of ${expected}`),
     };
   }
   if (request.operation === "UPDATE" && isBeingDeleted(object)) {

@@ -18,7 +18,7 @@ import { createReadiness } from "./readiness.js";
 import type { Readiness } from "./readiness.js";
 import type { AdmissionContext } from "./scope.js";
 import { createWebhookServer } from "./server.js";
-import type { ShutdownReport, WebhookServer } from "./server.js";
+import type { ServerTimeouts, ShutdownReport, WebhookServer } from "./server.js";
 
 export const DEFAULT_PORT = 9443;
 export const DEFAULT_HOST = "0.0.0.0";
@@ -53,6 +53,8 @@ export interface StartWebhookOptions {
   readonly shutdownDelayMs?: number;
   readonly logger?: Logger;
   readonly metrics?: WebhookMetrics;
+  /** connection and request timeouts (SERVER_TIMEOUTS by default); tests shorten them */
+  readonly timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface WebhookHandle {
@@ -135,7 +137,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ...(options.jsonLimits !== undefined && { jsonLimits: options.jsonLimits }),
   });
-  const server = createWebhookServer(app, serving ?? initial);
+  const server = createWebhookServer(app, serving ?? initial, options.timeouts);
   toServer = (certs) => server.setCertificates(certs);
   let address: AddressInfo;
   try {

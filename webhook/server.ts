@@ -37,6 +37,7 @@ export const SERVER_TIMEOUTS = {
   headersMs: 32_000,
   requestMs: 40_000,
   handshakeMs: 10_000,
+  checkEveryMs: 1_000,
 } as const;
 
 /** Everything setSecureContext needs each time: it resets what it is not given. */
@@ -77,24 +78,68 @@ export interface WebhookServer {
   shutdown(timeoutMs: number): Promise<ShutdownReport>;
 }
 
-export function createWebhookServer(listener: RequestListener, certs: ServingCerts): WebhookServer {
-  const server = createServer({ ...secureContextOptions(certs), handshakeTimeout: SERVER_TIMEOUTS.handshakeMs }, listener);
-  server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs;
-  server.headersTimeout = SERVER_TIMEOUTS.headersMs;
-  server.requestTimeout = SERVER_TIMEOUTS.requestMs;
+export type ServerTimeouts = { readonly [K in keyof typeof SERVER_TIMEOUTS]: number };
+
+/**
+ * The answer to a request not answered within the request timeout: a metav1.Status as JSON, as
+ * every other answer of ours (Node's own 408 is an empty plain-text response).
+ */
+function answerTimedOut(res: ServerResponse, ms: number): void {
+  const body = JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: `the request was not received and answered within ${ms / 1000} s`,
+    reason: "Timeout",
+    code: 408,
+  });
+  res.writeHead(408, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  res.end(body);
+}
+
+export function createWebhookServer(listener: RequestListener, certs: ServingCerts, timeouts: Partial<ServerTimeouts> = {}): WebhookServer {
+  const limits: ServerTimeouts = { ...SERVER_TIMEOUTS, ...timeouts };
+  const pending = new Set<ServerResponse>();
+  let draining = false;
+  // One listener, and the bookkeeping runs before the app: the app answers some requests
+  // synchronously (probes, 404, 405, a refused body), so a header set by a listener that runs
+  // after it would be set on a response already sent, which throws and takes the process down.
+  const tracked: RequestListener = (req, res) => {
+    pending.add(res);
+    if (draining) res.setHeader("Connection", "close");
+    // The request timeout, on time and with a JSON answer; Node's own (below) stays as the
+    // backstop for a request whose headers never complete.
+    const timer = setTimeout(() => {
+      if (!res.headersSent) answerTimedOut(res, limits.requestMs);
+      else res.destroy();
+    }, limits.requestMs);
+    res.once("close", () => {
+      clearTimeout(timer);
+      pending.delete(res);
+    });
+    listener(req, res);
+  };
+  const server = createServer(
+    {
+      ...secureContextOptions(certs),
+      handshakeTimeout: limits.handshakeMs,
+      // Node checks the request and headers timeouts on this interval (30 s by default), so a
+      // 40 s bound would fire anywhere from 40 to 70 s; once a second keeps it on time.
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    tracked,
+  );
+  server.keepAliveTimeout = limits.keepAliveMs;
+  server.headersTimeout = limits.headersMs;
+  // Later than ours by a check interval, so a request with headers gets our JSON answer.
+  server.requestTimeout = limits.requestMs + limits.checkEveryMs;
 
   // Sockets from the TCP accept on, so a shutdown can also end connections stuck in a handshake.
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-  });
-  const pending = new Set<ServerResponse>();
-  let draining = false;
-  server.on("request", (_req, res: ServerResponse) => {
-    pending.add(res);
-    if (draining) res.setHeader("Connection", "close");
-    res.once("close", () => pending.delete(res));
   });
   const startDraining = (): void => {
     draining = true;

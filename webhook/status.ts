@@ -3,28 +3,36 @@
 // as it does for the API server's own validation ("The Workspace "x" is invalid: * field: msg").
 // So both carry the field paths, and the message is readable on its own: a header, then one line
 // per violation "field.path: message".
-import { GROUP, KIND, errorsOf, formatPath, formatViolation, warningsOf } from "../workspace/index.js";
+import { GROUP, KIND, MAX_LINE_CHARS, MAX_VIOLATIONS, capViolations, clip, errorsOf, formatPath, formatViolation, warningsOf } from "../workspace/index.js";
 import type { Violation } from "../workspace/index.js";
 import type { Status, StatusCause, UntrustedObject } from "./admission-review.js";
 
+/** A message made of our words and a few echoed values: bounded all the same. */
+export const MAX_MESSAGE_CHARS = 4096;
+
 export function badRequest(message: string): Status {
-  return { status: "Failure", reason: "BadRequest", code: 400, message };
+  return { status: "Failure", reason: "BadRequest", code: 400, message: clip(message, MAX_MESSAGE_CHARS) };
 }
 
 export function internalError(message: string): Status {
-  return { status: "Failure", reason: "InternalError", code: 500, message };
+  return { status: "Failure", reason: "InternalError", code: 500, message: clip(message, MAX_MESSAGE_CHARS) };
 }
 
-/** A Workspace that fails validation: 422 Invalid, every error with its field path. */
+/**
+ * A Workspace that fails validation: 422 Invalid, each error with its field path; at most
+ * MAX_VIOLATIONS of them and a count of the rest, each line clipped, so the answer (and the log
+ * line that repeats it) stays a few KiB whatever the Workspace holds.
+ */
 export function invalidWorkspace(object: UntrustedObject | undefined, violations: readonly Violation[]): Status {
-  const errors = errorsOf(violations);
+  // One more than the cap: the checks' own cap adds a line counting the rest.
+  const errors = capViolations(errorsOf(violations), 0, MAX_VIOLATIONS + 1);
   const name = nameOf(object);
   const header = `${KIND} ${name === undefined ? "" : `"${name}" `}is invalid:`;
   return {
     status: "Failure",
     reason: "Invalid",
     code: 422,
-    message: [header, ...errors.map(formatViolation)].join("\n"),
+    message: [header, ...errors.map((v) => clip(formatViolation(v), MAX_LINE_CHARS))].join("\n"),
     details: {
       ...(name !== undefined && { name }),
       group: GROUP,
@@ -38,15 +46,15 @@ export function invalidWorkspace(object: UntrustedObject | undefined, violations
 function causeOf(v: Violation): StatusCause {
   const reason =
     v.rule === "schema.required" ? "FieldValueRequired" : v.rule === "schema.enum" ? "FieldValueNotSupported" : "FieldValueInvalid";
-  return { reason, field: formatPath(v.path), message: v.message };
+  return { reason, field: clip(formatPath(v.path), MAX_LINE_CHARS), message: clip(v.message, MAX_LINE_CHARS) };
 }
 
 function nameOf(object: UntrustedObject | undefined): string | undefined {
   const metadata = object?.["metadata"];
   if (typeof metadata !== "object" || metadata === null) return undefined;
   const { name, generateName } = metadata as { name?: unknown; generateName?: unknown };
-  if (typeof name === "string" && name !== "") return name;
-  return typeof generateName === "string" && generateName !== "" ? `${generateName}*` : undefined;
+  if (typeof name === "string" && name !== "") return clip(name);
+  return typeof generateName === "string" && generateName !== "" ? `${clip(generateName)}*` : undefined;
 }
 
 /** kube-apiserver truncates a longer warning itself; cutting here keeps what users see predictable. */

@@ -12,6 +12,7 @@ export { expandOptions, defaultExpandOptions } from "./options.js";
 export type { ExpandOptions } from "./options.js";
 export type { Checked, Plan } from "./plan.js";
 export { formatPath, formatViolation, errorsOf, warningsOf } from "./violation.js";
+export { MAX_ECHO_CHARS, MAX_LINE_CHARS, MAX_VIOLATIONS, capViolations, clip, echo } from "./limits.js";
 export type { Violation, Severity } from "./violation.js";
 export { parseYamlStream, SourceError } from "./source/yaml.js";
 export type { SourceDocument, FieldPath, Position } from "./source/yaml.js";

@@ -1,4 +1,5 @@
 // A problem found in a Workspace: where (a field path), what, and whether it blocks.
+import { echo, MAX_ECHO_CHARS } from "./limits.js";
 import type { FieldPath } from "./source/yaml.js";
 
 export type Severity = "error" | "warning";
@@ -27,13 +28,16 @@ export const warning = (rule: string, path: FieldPath, message: string): Violati
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** `inference.adapters[0].source.name`, `metadata.annotations["kaito.sh/runtime"]`. */
+/**
+ * `inference.adapters[0].source.name`, `metadata.annotations["kaito.sh/runtime"]`; a key longer
+ * than MAX_ECHO_CHARS is shown clipped, as a user value is.
+ */
 export function formatPath(path: FieldPath): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else if (PLAIN_KEY.test(part)) out += out === "" ? part : `.${part}`;
-    else out += `[${JSON.stringify(part)}]`;
+    else if (part.length <= MAX_ECHO_CHARS && PLAIN_KEY.test(part)) out += out === "" ? part : `.${part}`;
+    else out += `[${echo(part)}]`;
   }
   return out === "" ? "(the object)" : out;
 }

@@ -5,7 +5,9 @@ import type { Ajv, Options } from "ajv";
 type AjvClass = new (options: Options) => Ajv;
 
 export function newAjv(AjvCtor: AjvClass, extra: Options = {}): Ajv {
-  const ajv = new AjvCtor({ allErrors: true, strict: true, allowUnionTypes: true, ...extra });
+  // unicode: false counts string length in UTF-16 units, as bounds.ts does, and keeps the
+  // generated validators free of ajv's runtime (its code-point counter is a require()).
+  const ajv = new AjvCtor({ allErrors: true, strict: true, allowUnionTypes: true, unicode: false, ...extra });
   for (const keyword of [
     "x-kubernetes-preserve-unknown-fields",
     "x-kubernetes-map-type",

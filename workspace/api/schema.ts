@@ -20,6 +20,8 @@ export interface JsonSchema {
   maximum?: number;
   maxItems?: number;
   minItems?: number;
+  maxLength?: number;
+  maxProperties?: number;
   pattern?: string;
   nullable?: boolean;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
@@ -28,12 +30,48 @@ export interface JsonSchema {
   "x-kubernetes-list-map-keys"?: string[];
 }
 
+/**
+ * Size limits: every list, map and string a user writes has one, so no single Workspace can make
+ * a check (ours or the API server's CEL cost estimates) do unbounded work. Generous next to any
+ * real Workspace; names follow Kubernetes' own limits.
+ */
+export const LIMITS = {
+  /** an object name (DNS-1123 subdomain), a preset or instance-type name */
+  name: 253,
+  /** a label value */
+  labelValue: 63,
+  /** a label key with its prefix */
+  labelKey: 317,
+  /** an image reference */
+  image: 4096,
+  url: 2048,
+  urls: 1000,
+  /** short free strings: a strength, a MIG profile, a timestamp */
+  short: 64,
+  /** nodes, as resource.count allows */
+  nodes: 1024,
+  pullSecrets: 64,
+  selectorTerms: 64,
+  selectorValues: 256,
+  labels: 256,
+  /** annotations: Kubernetes allows 256 KiB in all */
+  annotationValue: 262_144,
+  conditions: 64,
+  conditionMessage: 32_768,
+} as const;
+
 const str = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({
   type: "string",
   description,
   ...extra,
 });
-const strings = (description: string): JsonSchema => ({ type: "array", description, items: { type: "string" } });
+const nameOf = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => str(description, { maxLength: LIMITS.name, ...extra });
+const names = (description: string, maxItems: number): JsonSchema => ({
+  type: "array",
+  description,
+  maxItems,
+  items: { type: "string", maxLength: LIMITS.name },
+});
 const freeForm = (description: string): JsonSchema => ({
   type: "object",
   description,
@@ -46,16 +84,17 @@ const labelSelector: JsonSchema = {
     "Selects the GPU nodes of this Workspace. Provisioned nodes get these labels; with preferredNodes, existing nodes must carry them.",
   "x-kubernetes-map-type": "atomic",
   properties: {
-    matchLabels: { type: "object", additionalProperties: { type: "string" } },
+    matchLabels: { type: "object", maxProperties: LIMITS.labels, additionalProperties: { type: "string", maxLength: LIMITS.labelValue } },
     matchExpressions: {
       type: "array",
+      maxItems: LIMITS.selectorTerms,
       items: {
         type: "object",
         required: ["key", "operator"],
         properties: {
-          key: str("The label key."),
+          key: str("The label key.", { maxLength: LIMITS.labelKey }),
           operator: str("In, NotIn, Exists or DoesNotExist.", { enum: ["In", "NotIn", "Exists", "DoesNotExist"] }),
-          values: strings("Values for In and NotIn."),
+          values: { type: "array", description: "Values for In and NotIn.", maxItems: LIMITS.selectorValues, items: { type: "string", maxLength: LIMITS.labelValue } },
         },
       },
     },
@@ -64,18 +103,18 @@ const labelSelector: JsonSchema = {
 
 function presetSpec(version: WorkspaceVersion, what: string): JsonSchema {
   const presetOptions: Record<string, JsonSchema> = {
-    image: str("Image of a private preset (accessMode private)."),
-    imagePullSecrets: strings("Secrets to pull the private preset image."),
+    image: str("Image of a private preset (accessMode private).", { maxLength: LIMITS.image }),
+    imagePullSecrets: names("Secrets to pull the private preset image.", LIMITS.pullSecrets),
   };
   if (version === "v1beta1") {
-    presetOptions.modelAccessSecret = str("Secret in the Workspace's namespace with key HF_TOKEN, for gated models.");
+    presetOptions.modelAccessSecret = nameOf("Secret in the Workspace's namespace with key HF_TOKEN, for gated models.");
   }
   return {
     type: "object",
     description: `The model preset to ${what}.`,
     required: ["name"],
     properties: {
-      name: str("Preset name, for example phi-3-mini-4k-instruct (kaito-gitops presets lists them).", { pattern: "^\\S+$" }),
+      name: nameOf("Preset name, for example phi-3-mini-4k-instruct (kaito-gitops presets lists them).", { pattern: "^\\S+$" }),
       accessMode: str("public (default) or private (the image comes from presetOptions.image).", {
         enum: ["public", "private"],
       }),
@@ -87,11 +126,11 @@ function presetSpec(version: WorkspaceVersion, what: string): JsonSchema {
 const dataSource: JsonSchema = {
   type: "object",
   properties: {
-    name: str("Name of the data source; adapters are mounted and addressed by it."),
-    urls: strings("HTTP(S) URLs of files to download."),
+    name: nameOf("Name of the data source; adapters are mounted and addressed by it."),
+    urls: { type: "array", description: "HTTP(S) URLs of files to download.", maxItems: LIMITS.urls, items: { type: "string", maxLength: LIMITS.url } },
     volumeSource: freeForm("A Kubernetes VolumeSource holding the data."),
-    image: str("Image whose /data folder holds the data."),
-    imagePullSecrets: strings("Secrets to pull the image."),
+    image: str("Image whose /data folder holds the data.", { maxLength: LIMITS.image }),
+    imagePullSecrets: names("Secrets to pull the image.", LIMITS.pullSecrets),
   },
 };
 
@@ -99,8 +138,8 @@ const dataDestination: JsonSchema = {
   type: "object",
   properties: {
     volumeSource: freeForm("A Kubernetes VolumeSource to write the results to."),
-    image: str("Image to push the results to; needs imagePushSecret."),
-    imagePushSecret: str("Secret with registry credentials to push the results image."),
+    image: str("Image to push the results to; needs imagePushSecret.", { maxLength: LIMITS.image }),
+    imagePushSecret: nameOf("Secret with registry credentials to push the results image."),
   },
 };
 
@@ -108,20 +147,21 @@ const condition: JsonSchema = {
   type: "object",
   required: ["type", "status", "reason", "message", "lastTransitionTime"],
   properties: {
-    type: str("ResourceReady, InferenceReady, JobStarted, WorkspaceSucceeded or WorkspaceReady."),
+    type: str("ResourceReady, InferenceReady, JobStarted, WorkspaceSucceeded or WorkspaceReady.", { maxLength: LIMITS.labelKey }),
     status: str("True, False or Unknown.", { enum: ["True", "False", "Unknown"] }),
-    reason: str("A CamelCase reason."),
-    message: str("What happened, for a person."),
-    lastTransitionTime: str("When the status last changed (RFC 3339)."),
+    reason: str("A CamelCase reason.", { maxLength: 1024 }),
+    message: str("What happened, for a person.", { maxLength: LIMITS.conditionMessage }),
+    lastTransitionTime: str("When the status last changed (RFC 3339).", { maxLength: LIMITS.short }),
     observedGeneration: { type: "integer", minimum: 0 },
   },
 };
 
 function statusSchema(version: WorkspaceVersion): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    workerNodes: strings("Nodes that run this Workspace."),
+    workerNodes: names("Nodes that run this Workspace.", LIMITS.nodes),
     conditions: {
       type: "array",
+      maxItems: LIMITS.conditions,
       items: condition,
       "x-kubernetes-list-type": "map",
       "x-kubernetes-list-map-keys": ["type"],
@@ -138,7 +178,7 @@ function statusSchema(version: WorkspaceVersion): JsonSchema {
 
 function resourceSchema(version: WorkspaceVersion): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    instanceType: str("GPU instance type of the nodes to provision, for example Standard_NC6s_v3."),
+    instanceType: nameOf("GPU instance type of the nodes to provision, for example Standard_NC6s_v3."),
     count: {
       type: "integer",
       minimum: 1,
@@ -146,7 +186,7 @@ function resourceSchema(version: WorkspaceVersion): JsonSchema {
       description: "Number of GPU nodes; derived from the preset and instance type when absent.",
     },
     labelSelector,
-    preferredNodes: strings("Existing nodes to run on instead of provisioning new ones."),
+    preferredNodes: names("Existing nodes to run on instead of provisioning new ones.", LIMITS.nodes),
   };
   if (version === "v1beta1") {
     properties.partition = {
@@ -155,7 +195,7 @@ function resourceSchema(version: WorkspaceVersion): JsonSchema {
       required: ["mode"],
       properties: {
         mode: str("mig or accelerator.", { enum: ["mig", "accelerator"] }),
-        profile: str("MIG profile, for example 1g.10gb."),
+        profile: str("MIG profile, for example 1g.10gb.", { maxLength: LIMITS.short }),
         count: { type: "integer", minimum: 1 },
       },
     };
@@ -190,11 +230,11 @@ export function workspaceSchema(version: WorkspaceVersion): JsonSchema {
               type: "object",
               properties: {
                 source: dataSource,
-                strength: str("Adapter strength, a decimal string from 0 to 1; 1.0 by default."),
+                strength: str("Adapter strength, a decimal string from 0 to 1; 1.0 by default.", { maxLength: LIMITS.short }),
               },
             },
           },
-          config: str("Name of a ConfigMap with key inference_config.yaml."),
+          config: nameOf("Name of a ConfigMap with key inference_config.yaml."),
         },
       },
       tuning: {
@@ -204,7 +244,7 @@ export function workspaceSchema(version: WorkspaceVersion): JsonSchema {
           preset: presetSpec(version, "fine-tune"),
           // No enum: KAITO's CRD has none and its webhook lower-cases the method before comparing.
           method: str("lora or qlora, in any letter case.", { pattern: "^[Qq]?[Ll][Oo][Rr][Aa]$" }),
-          config: str("Name of a ConfigMap with key training_config.yaml."),
+          config: nameOf("Name of a ConfigMap with key training_config.yaml."),
           input: dataSource,
           output: dataDestination,
         },
@@ -233,7 +273,7 @@ export function strictSchema(schema: JsonSchema, path: readonly string[] = []): 
   return out;
 }
 
-const stringMap: JsonSchema = { type: "object", additionalProperties: { type: "string" } };
+const stringMap = (maxLength: number): JsonSchema => ({ type: "object", maxProperties: LIMITS.labels, additionalProperties: { type: "string", maxLength } });
 
 /**
  * The metadata fields our rules read. The CRD may say no more than `type: object` about metadata
@@ -243,12 +283,12 @@ const stringMap: JsonSchema = { type: "object", additionalProperties: { type: "s
 const objectMeta: JsonSchema = {
   type: "object",
   properties: {
-    name: { type: "string" },
-    generateName: { type: "string" },
-    namespace: { type: "string" },
-    uid: { type: "string" },
-    labels: stringMap,
-    annotations: stringMap,
+    name: { type: "string", maxLength: LIMITS.name },
+    generateName: { type: "string", maxLength: LIMITS.name },
+    namespace: { type: "string", maxLength: 63 },
+    uid: { type: "string", maxLength: 128 },
+    labels: stringMap(LIMITS.labelValue),
+    annotations: stringMap(LIMITS.annotationValue),
   },
 };
 

@@ -3,31 +3,63 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { didYouMean } from "../catalog/nearest.js";
 import type { FieldPath } from "../source/yaml.js";
+import { catalogFileSchema } from "../catalog/schema.js";
+import { capViolations, echo, MAX_VIOLATIONS } from "../limits.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
+import { modelLockSchema } from "../models/lock-schema.js";
+import { boundsViolations } from "./bounds.js";
+import { strictSchema, validatorSchema } from "./schema.js";
+import type { JsonSchema } from "./schema.js";
 import { workspaceV1alpha1, workspaceV1beta1, catalogFile, modelLockFile } from "./validators.generated.js";
 import type { WorkspaceVersion } from "./types.js";
 
-const workspaceValidators: Record<WorkspaceVersion, ValidateFunction> = {
-  v1alpha1: workspaceV1alpha1,
-  v1beta1: workspaceV1beta1,
+interface Checker {
+  readonly validate: ValidateFunction;
+  /** the schema the validator was generated from, for the size limits checked first */
+  readonly schema: JsonSchema;
+}
+
+const workspaceCheckers: Record<WorkspaceVersion, Checker> = {
+  v1alpha1: { validate: workspaceV1alpha1, schema: validatorSchema("v1alpha1") },
+  v1beta1: { validate: workspaceV1beta1, schema: validatorSchema("v1beta1") },
 };
+const catalogChecker: Checker = { validate: catalogFile, schema: strictSchema(catalogFileSchema) };
+const modelLockChecker: Checker = { validate: modelLockFile, schema: strictSchema(modelLockSchema) };
 
 export function workspaceSchemaViolations(obj: unknown, version: WorkspaceVersion): Violation[] {
-  return runValidator(workspaceValidators[version], obj);
+  return runValidator(workspaceCheckers[version], obj);
 }
 
 export function catalogSchemaViolations(obj: unknown): Violation[] {
-  return runValidator(catalogFile, obj);
+  return runValidator(catalogChecker, obj);
 }
 
 export function modelLockSchemaViolations(obj: unknown): Violation[] {
-  return runValidator(modelLockFile, obj);
+  return runValidator(modelLockChecker, obj);
 }
 
-function runValidator(validate: ValidateFunction, obj: unknown): Violation[] {
+/**
+ * Sizes first (an over-long list is refused without looking at its items), then the full
+ * validator; either way at most MAX_VIOLATIONS problems and a count of the rest.
+ */
+function runValidator({ validate, schema }: Checker, obj: unknown): Violation[] {
+  const tooBig = boundsViolations(schema, obj, MAX_VIOLATIONS + 1);
+  if (tooBig.length > 0) return capViolations(tooBig);
   if (validate(obj)) return [];
-  return dedupe((validate.errors ?? []).map(toViolation));
+  const errors = validate.errors ?? [];
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  let used = 0;
+  while (used < errors.length && out.length <= MAX_VIOLATIONS) {
+    const v = toViolation(errors[used] as ErrorObject);
+    used += 1;
+    const key = `${v.path.join("\u0000")}|${v.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return capViolations(out, errors.length - used);
 }
 
 function toViolation(e: ErrorObject): Violation {
@@ -70,16 +102,6 @@ function describe(data: unknown): string {
   if (data === null) return "null";
   if (Array.isArray(data)) return "a list";
   if (typeof data === "object") return "a map";
-  if (typeof data === "string") return `the string ${JSON.stringify(data.length > 40 ? `${data.slice(0, 40)}…` : data)}`;
+  if (typeof data === "string") return `the string ${echo(data, 40)}`;
   return `${typeof data} ${String(data)}`;
-}
-
-function dedupe(vs: Violation[]): Violation[] {
-  const seen = new Set<string>();
-  return vs.filter((v) => {
-    const key = `${v.path.join("\u0000")}|${v.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -1,4 +1,9 @@
-// "Did you mean" suggestions: the valid names closest to what the user typed.
+// "Did you mean" suggestions: the valid names closest to what the user typed. The cost is
+// bounded whatever was typed: a query far longer than any candidate gets no suggestion, and a
+// candidate whose length alone puts it out of reach is not compared.
+
+/** Longer queries are not a typo of anything in a catalog; answered without comparing. */
+export const MAX_QUERY_CHARS = 256;
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -18,13 +23,17 @@ function editDistance(a: string, b: string): number {
  * contains the query, or is contained by it, ranks first: "phi-3" should suggest the phi-3 family.
  */
 export function nearestNames(query: string, candidates: Iterable<string>, limit = 3): string[] {
+  if (query.length === 0 || query.length > MAX_QUERY_CHARS) return [];
   const q = query.toLowerCase();
-  const scored = [...candidates].map((name) => {
+  const threshold = Math.max(3, Math.ceil(q.length / 2));
+  const scored: { name: string; score: number }[] = [];
+  for (const name of candidates) {
     const n = name.toLowerCase();
     const contains = n.includes(q) || (n.length >= 3 && q.includes(n));
-    return { name, score: editDistance(q, n) - (contains ? 100 : 0) };
-  });
-  const threshold = Math.max(3, Math.ceil(q.length / 2));
+    // The edit distance is at least the difference in length.
+    if (!contains && Math.abs(n.length - q.length) > threshold) continue;
+    scored.push({ name, score: editDistance(q, n) - (contains ? 100 : 0) });
+  }
   return scored
     .filter((s) => s.score <= threshold)
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))

@@ -5,6 +5,7 @@ import type { Workspace, WorkspaceVersion } from "../api/types.js";
 import { GROUP, KIND, VERSIONS, looksLikeWorkspace } from "../api/types.js";
 import { workspaceSchemaViolations } from "../api/validator.js";
 import { canonicalWorkspace } from "../canonical.js";
+import { clip } from "../limits.js";
 import { kaitoProfile } from "../kaito/profiles.js";
 import { kaitoVersionOf } from "../kaito/select.js";
 import type { ExpandOptions } from "../options.js";
@@ -30,11 +31,11 @@ export function versionOf(obj: unknown): WorkspaceVersion | Violation {
   const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
   if (!looksLikeWorkspace(obj)) {
     const path = kind === KIND ? "apiVersion" : "kind";
-    return error(path, [path], `expected kind Workspace of ${GROUP}, got ${String(kind)} of ${String(apiVersion)}`);
+    return error(path, [path], `expected kind Workspace of ${GROUP}, got ${clip(String(kind))} of ${clip(String(apiVersion))}`);
   }
   const version = String(apiVersion).slice(GROUP.length + 1);
   if (!(VERSIONS as readonly string[]).includes(version)) {
-    return error("apiVersion", ["apiVersion"], `unknown version ${String(apiVersion)} of ${KIND}; served versions are ${VERSIONS.map((v) => `${GROUP}/${v}`).join(", ")}`);
+    return error("apiVersion", ["apiVersion"], `unknown version ${clip(String(apiVersion))} of ${KIND}; served versions are ${VERSIONS.map((v) => `${GROUP}/${v}`).join(", ")}`);
   }
   return version as WorkspaceVersion;
 }
@@ -46,6 +47,10 @@ export function checkWorkspace(obj: unknown, options: ExpandOptions, oldObject?:
   if (typeof version !== "string") return { violations: [version] };
   const schemaViolations = workspaceSchemaViolations(obj, version);
   if (schemaViolations.length > 0) return { violations: schemaViolations };
+  // The stored object is read field by field below, so it gets the same checks first: a
+  // malformed one is refused with its field paths rather than failing half way through.
+  const oldViolations = oldObject === undefined ? [] : oldObjectViolations(oldObject);
+  if (oldViolations.length > 0) return { violations: oldViolations };
   const input = obj as Workspace;
   const ws: Workspace = input.metadata.namespace ? input : { ...input, metadata: { ...input.metadata, namespace: options.namespace } };
 
@@ -117,9 +122,14 @@ function inputVersionOf(ws: Workspace, stored: Record<string, unknown>): Workspa
   return { ...(stored as unknown as Workspace), apiVersion: ws.apiVersion, kind: ws.kind };
 }
 
+/** Problems of the object an UPDATE replaces, under the path `oldObject`. */
+function oldObjectViolations(oldObject: unknown): Violation[] {
+  const version = versionOf(oldObject);
+  const found = typeof version === "string" ? workspaceSchemaViolations(oldObject, version) : [version];
+  return found.map((v) => ({ ...v, path: ["oldObject", ...v.path] }));
+}
+
+/** oldObject has passed oldObjectViolations. */
 function checkOld(oldObject: unknown, workspace: Workspace): Violation[] {
-  const oldVersion = versionOf(oldObject);
-  // The stored object passed the API server's schema; anything odd about it is not the update's fault.
-  if (typeof oldVersion !== "string") return [];
   return checkUpdate(oldObject as Workspace, workspace);
 }

@@ -1,0 +1,60 @@
+// The size limits of the schema (maxItems, maxLength, maxProperties, and how many unknown fields
+// an object may carry before it is not worth listing them), checked before the full validator
+// and without descending into anything already too big. ajv with allErrors reports every wrong
+// item of a list, so a list of a million wrong items would otherwise cost a million reports.
+import type { FieldPath } from "../source/yaml.js";
+import { echo } from "../limits.js";
+import { error } from "../violation.js";
+import type { Violation } from "../violation.js";
+import type { JsonSchema } from "./schema.js";
+
+/** Unknown fields of one object listed one by one; more than this is one problem. */
+export const MAX_UNKNOWN_FIELDS = 8;
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Problems of size only; stops after `limit` of them. Types are left to the validator. */
+export function boundsViolations(schema: JsonSchema, value: unknown, limit: number): Violation[] {
+  const out: Violation[] = [];
+  walk(schema, value, [], out, limit);
+  return out;
+}
+
+function walk(schema: JsonSchema, value: unknown, path: FieldPath, out: Violation[], limit: number): void {
+  if (out.length >= limit) return;
+  if (typeof value === "string") {
+    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      out.push(error("schema.maxLength", path, `must be at most ${schema.maxLength} characters (has ${value.length})`));
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+      out.push(error("schema.maxItems", path, `must have at most ${schema.maxItems} items (has ${value.length}); its items were not checked`));
+      return;
+    }
+    if (schema.items === undefined) return;
+    for (let i = 0; i < value.length && out.length < limit; i += 1) walk(schema.items, value[i], [...path, i], out, limit);
+    return;
+  }
+  if (!isMap(value)) return;
+  const keys = Object.keys(value);
+  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
+    out.push(error("schema.maxProperties", path, `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
+    return;
+  }
+  const declared = schema.properties ?? {};
+  if (schema.additionalProperties === false) {
+    const unknown = keys.filter((k) => !Object.hasOwn(declared, k));
+    if (unknown.length > MAX_UNKNOWN_FIELDS) {
+      const named = unknown.slice(0, 3).map((k) => echo(k, 40)).join(", ");
+      out.push(error("schema.unknownFields", path, `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(declared).join(", ")}`));
+      return;
+    }
+  }
+  for (const key of keys) {
+    if (out.length >= limit) return;
+    const sub = Object.hasOwn(declared, key) ? declared[key] : typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+    if (sub !== undefined) walk(sub, value[key], [...path, key], out, limit);
+  }
+}
