@@ -21,12 +21,12 @@ export function goldenCases(): GoldenCase[] {
   return [
     ...examples.map((file) => ({ args: ["render", "-q", file], golden: join("test/golden", file) })),
     {
-      args: ["render", "-q", "--node-claim", "NodeClaim", "examples/inference/qwen-coder-aws.yaml"],
-      golden: "test/golden/options/qwen-coder-aws.nodeclaim.yaml",
+      args: ["render", "-q", "--settings", "test/golden/options/byo/settings.yaml", "--cluster", "test/golden/options/byo/nodes.yaml", "test/golden/options/byo/phi-4-mini.yaml"],
+      golden: "test/golden/options/byo.yaml",
     },
     {
-      args: ["render", "-q", "--node-claim", "NodeClaim", "examples/multi-node/llama-3.3-70b.yaml"],
-      golden: "test/golden/options/llama-3.3-70b.nodeclaim.yaml",
+      args: ["render", "-q", "--settings", "test/golden/options/aws/settings.yaml", "test/golden/options/aws/phi-4-mini.yaml"],
+      golden: "test/golden/options/aws.yaml",
     },
   ];
 }
