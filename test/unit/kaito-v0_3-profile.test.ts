@@ -82,6 +82,7 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const out = accepted(v0_3.generate(workspace({ inference: { preset: { name: "phi-2", presetOptions: { modelAccessSecret: "s" } }, config: "c" } }, { labelSelector: { matchLabels: { a: "b" } } }), ctx()));
     assert.deepEqual(out.workspace.resource, { labelSelector: { matchLabels: { a: "b" } }, count: 1, instanceType: "Standard_NC12s_v3" });
     assert.deepEqual(out.workspace.inference, { preset: { name: "phi-2", accessMode: "public", presetOptions: {} } });
+    assert.deepEqual(out.warnings.map((w) => w.path.join(".")), ["inference.config", "inference.preset.presetOptions.modelAccessSecret"]);
   });
 
   it("names Machines reproducibly, one per node, and asks for the preset's disk", () => {
