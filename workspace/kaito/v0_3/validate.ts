@@ -34,7 +34,11 @@ export function validateV03(ws: Workspace, ctx: KaitoContext): Violation[] {
     if (crash) return [...out, crash];
     out.push(...resourceForInference(ws), ...inferenceProblems(ws));
   }
-  if (ws.tuning) out.push(...tuningProblems(ws, ctx));
+  if (ws.tuning) {
+    // KAITO reads resource.count without checking it is there.
+    if (!ws.resource) return [...out, refuse(["resource"], "a tuning Workspace needs resource (KAITO v0.3.2's webhook crashes without it)")];
+    out.push(...tuningProblems(ws, ctx));
+  }
   return out;
 }
 
