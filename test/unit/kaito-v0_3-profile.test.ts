@@ -59,6 +59,12 @@ describe("KAITO v0.3 profile: verdicts", () => {
     assert.match(rejected(on("p3.2xlarge")), /Unsupported instance type p3.2xlarge/);
   });
 
+  it("refuses a Workspace without resource: no defaults apply to an object that is not there", () => {
+    const noResource = (body: Json): Json => { const ws = workspace(body); delete ws.resource; return ws; };
+    assert.match(rejected(v0_3.generate(noResource({ inference: { preset: { name: "phi-2" } } }), ctx())), /Unsupported instance type/);
+    assert.match(rejected(v0_3.generate(noResource(tuning()), ctx())), /needs resource/);
+  });
+
   it("refuses a selector KAITO cannot turn into labels", () => {
     const ws = workspace({ inference: { preset: { name: "phi-2" } } }, { labelSelector: { matchExpressions: [{ key: "a", operator: "Exists" }] } });
     assert.match(rejected(v0_3.generate(ws, ctx())), /cannot be converted/);
@@ -82,6 +88,7 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const out = accepted(v0_3.generate(workspace({ inference: { preset: { name: "phi-2", presetOptions: { modelAccessSecret: "s" } }, config: "c" } }, { labelSelector: { matchLabels: { a: "b" } } }), ctx()));
     assert.deepEqual(out.workspace.resource, { labelSelector: { matchLabels: { a: "b" } }, count: 1, instanceType: "Standard_NC12s_v3" });
     assert.deepEqual(out.workspace.inference, { preset: { name: "phi-2", accessMode: "public", presetOptions: {} } });
+    assert.deepEqual(out.warnings.map((w) => w.path.join(".")), ["inference.config", "inference.preset.presetOptions.modelAccessSecret"]);
   });
 
   it("names Machines reproducibly, one per node, and asks for the preset's disk", () => {

@@ -15,6 +15,7 @@ import { headlessServiceV03, serviceV03 } from "./service.js";
 import { templateDeploymentV03 } from "./template.js";
 import { tuningConfigMapForJob, tuningJobV03 } from "./tuning.js";
 import { validateV03 } from "./validate.js";
+import { warningsV03 } from "./warnings.js";
 
 const SERVED_API_VERSION = "kaito.sh/v1alpha1";
 /** The OS disk's default size: what a Machine asks for when no inference preset says more. */
@@ -63,7 +64,8 @@ export const v0_3: KaitoProfile = {
         violations: [error("kaito.v0.3.apiVersion", ["apiVersion"], `KAITO v0.3 serves ${SERVED_API_VERSION} only, not ${String(input.apiVersion)}`)],
       };
     }
-    const ws = storedWorkspaceV03(input as unknown as Workspace);
+    const written = input as unknown as Workspace;
+    const ws = storedWorkspaceV03(written);
     const violations = validateV03(ws, ctx);
     if (violations.length > 0) return { verdict: "rejected", violations };
     const rest = ws.tuning ? tuningChildren(ws, ctx) : inferenceChildren(ws, ctx);
@@ -73,7 +75,7 @@ export const v0_3: KaitoProfile = {
       children: [...machines(ws, ctx), ...rest.children],
       targetNodeCount: ws.resource?.count ?? 1,
       ...(rest.reconcileError !== undefined ? { reconcileError: rest.reconcileError } : {}),
-      warnings: [],
+      warnings: warningsV03(written, ctx),
     };
   },
 };

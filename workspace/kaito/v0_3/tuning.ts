@@ -4,6 +4,7 @@
 import type { Workspace } from "../../api/types.js";
 import type { KubeObject } from "../../expand/meta.js";
 import type { KaitoContext } from "../types.js";
+import { findConfigMap } from "./cluster.js";
 import { commandLine, flags, shellCommand } from "./command.js";
 import { INSTALL_V03 } from "./defaults.js";
 import { gpusPerNode } from "./inference.js";
@@ -13,7 +14,6 @@ import { PHI3_TARGET_MODULES } from "./presets.js";
 import { DATA_DOWNLOADER_SCRIPT, adapterPusherScript } from "./scripts.js";
 import { WEBHOOK_SKUS_V03 } from "./skus.js";
 import { TEMPLATE_NAMES_V03, outputDirV03 } from "./tuning-config.js";
-import { findConfigMap } from "./validate.js";
 
 const DATA_DIR = "/mnt/data";
 const CONFIG_DIR = "/mnt/config";
