@@ -14,7 +14,7 @@ import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, scaleToCount } from "./gpu/config.js";
 import { migGpuConfig } from "./gpu/mig.js";
 import type { Resolution } from "./models/resolve.js";
-import { INFERENCE_CONFIG_KEY, configuredMaxModelLen } from "./validate.js";
+import { INFERENCE_CONFIG_KEY, explicitMaxModelLen } from "./inference-config.js";
 import { nodeAutoProvisioning, runtimeOf, sanitizedMatchLabels } from "./workspace.js";
 
 /** The revision KAITO's controller gives a new Workspace's workload. */
@@ -44,14 +44,7 @@ function userContextLength(ws: Workspace, ctx: KaitoContext): number | undefined
   const name = ws.inference?.config;
   if (!name) return undefined;
   const text = configMapData(ctx.cluster, ws.metadata.namespace ?? "default", name)?.[INFERENCE_CONFIG_KEY];
-  if (text === undefined) return undefined;
-  try {
-    const raw = configuredMaxModelLen(text);
-    const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number.parseInt(raw, 10) : undefined;
-    return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return text === undefined ? undefined : explicitMaxModelLen(text);
 }
 
 const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0): KaitoOutcome => ({

@@ -2,7 +2,6 @@
 // inference_config_validation.go), in our own words with field paths. A v1alpha1 Workspace is
 // judged as the v1beta1 object the API server stores (KAITO's v1alpha1 webhook crashes on most
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
-import { parse as parseYaml } from "yaml";
 import type { Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
 import { error } from "../../violation.js";
@@ -12,6 +11,7 @@ import { configMapData, hasHfToken, nodesMatching } from "./cluster.js";
 import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, supportedSkus } from "./gpu/config.js";
 import { migGpuConfig, validateMigProfile } from "./gpu/mig.js";
+import { INFERENCE_CONFIG_KEY, vllmSection } from "./inference-config.js";
 import { isDeprecatedPreset, isValidPresetName, resolveModel } from "./models/resolve.js";
 import type { Resolution } from "./models/resolve.js";
 import { GIB, quantityValue } from "./quantity.js";
@@ -29,7 +29,6 @@ import {
 } from "./workspace.js";
 
 export const MAX_ADAPTERS = 10;
-export const INFERENCE_CONFIG_KEY = "inference_config.yaml";
 
 const annotationPath = (key: string): FieldPath => ["metadata", "annotations", key];
 
@@ -214,15 +213,6 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   return out;
 }
 
-/** max-model-len from the vllm section of an inference_config.yaml, as written. */
-export function configuredMaxModelLen(configYaml: string): unknown {
-  const parsed: unknown = parseYaml(configYaml, { maxAliasCount: 0 });
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const vllm = (parsed as { vllm?: unknown }).vllm;
-  if (typeof vllm !== "object" || vllm === null) return undefined;
-  return (vllm as Record<string, unknown>)["max-model-len"];
-}
-
 function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   const name = ws.inference?.config;
   if (!name || runtimeOf(ws, ctx.settings) !== "vllm") return [];
@@ -232,17 +222,14 @@ function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolu
   if (!data) return [error("kaito.config", path, `ConfigMap ${namespace}/${name} does not exist; KAITO reads the inference config from it`)];
   const text = data[INFERENCE_CONFIG_KEY];
   if (text === undefined) return [error("kaito.config", path, `ConfigMap ${namespace}/${name} has no key ${INFERENCE_CONFIG_KEY}`)];
-  let raw: unknown;
-  try {
-    raw = configuredMaxModelLen(text);
-  } catch (err) {
-    return [error("kaito.config", path, `ConfigMap ${namespace}/${name}: ${INFERENCE_CONFIG_KEY} is not YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`)];
-  }
-  if (raw === undefined || raw === null || String(raw).trim() === "" || !ws.inference?.preset || !model) return [];
+  const vllm = vllmSection(text);
+  if (typeof vllm === "string") return [error("kaito.config", path, `ConfigMap ${namespace}/${name}: ${INFERENCE_CONFIG_KEY} cannot be read: ${vllm}`)];
+  const raw = vllm["max-model-len"];
+  if (raw === undefined || raw.trim() === "" || !ws.inference?.preset || !model) return [];
   if (!model.ok) return [error("kaito.model", ["inference", "preset", "name"], model.reason)];
   const limit = model.preset.modelTokenLimit;
   if (limit <= 0) return [];
-  const text2 = String(raw).trim();
+  const text2 = raw.trim();
   if (!/^[+-]?\d+$/.test(text2)) return [error("kaito.config", path, `max-model-len in ${namespace}/${name} must be a whole number, got ${JSON.stringify(text2.slice(0, 32))}`)];
   const value = Number.parseInt(text2, 10);
   if (value > limit) return [error("kaito.config", path, `max-model-len ${value} in ${namespace}/${name} exceeds the ${limit}-token context window of ${model.preset.id}`)];
