@@ -4,7 +4,7 @@
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
 import type { Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
-import { error } from "../../violation.js";
+import { error, warning } from "../../violation.js";
 import type { Violation } from "../../violation.js";
 import type { KaitoContext } from "../types.js";
 import { configMapData, hasHfToken, nodesMatching } from "./cluster.js";
@@ -54,7 +54,7 @@ export function validateCommon(ws: Workspace, ctx: KaitoContext): Violation[] {
   }
   const annotations = ws.metadata.annotations ?? {};
   const family = annotations[ANNOTATION_NODE_IMAGE_FAMILY];
-  if (family !== undefined && !(NODE_IMAGE_FAMILIES as readonly string[]).includes(family.toLowerCase())) {
+  if (family !== undefined && !(NODE_IMAGE_FAMILIES as readonly string[]).includes(family.trim().toLowerCase())) {
     out.push(error("kaito.annotation", annotationPath(ANNOTATION_NODE_IMAGE_FAMILY), `unsupported node image family ${JSON.stringify(family.slice(0, 64))}; use one of azurelinux, ubuntu`));
   }
   const mode = annotations[ANNOTATION_PERFORMANCE_MODE];
@@ -239,4 +239,26 @@ function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolu
 /** Every check KAITO's webhook makes of a new inference Workspace (after validateCommon). */
 export function validateInference(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   return [...validateResource(ws, ctx, model), ...validateInferenceSpec(ws, ctx, model), ...validateInferenceConfig(ws, ctx, model)];
+}
+
+/**
+ * Checks of ours beyond KAITO's create-time verdict (warnings, never a refusal): KAITO v0.12
+ * checks adapters only when a Workspace is updated, so an adapter it admits today makes every
+ * later update of the Workspace fail.
+ */
+export function adviseInference(ws: Workspace): Violation[] {
+  const out: Violation[] = [];
+  (ws.inference?.adapters ?? []).forEach((a, i) => {
+    const later = "KAITO admits it now but refuses any later update of this Workspace";
+    if (a.strength !== undefined) {
+      const value = Number(a.strength);
+      if (a.strength.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1) {
+        out.push(warning("kaito.adapters", ["inference", "adapters", i, "strength"], `strength ${JSON.stringify(a.strength.slice(0, 32))} is not a number from 0 to 1; ${later}`));
+      }
+    }
+    const source = a.source;
+    if (source?.urls && source.urls.length > 0) out.push(warning("kaito.adapters", ["inference", "adapters", i, "source", "urls"], `adapters cannot come from URLs; ${later}`));
+    if (source && !source.image && !source.volumeSource) out.push(warning("kaito.adapters", ["inference", "adapters", i, "source"], `set image or volumeSource; ${later}`));
+  });
+  return out;
 }
