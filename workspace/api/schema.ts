@@ -202,7 +202,9 @@ export function workspaceSchema(version: WorkspaceVersion): JsonSchema {
         description: "Fine-tune a model. Exclusive with inference.",
         properties: {
           preset: presetSpec(version, "fine-tune"),
-          method: str("lora or qlora.", { enum: ["lora", "qlora"] }),
+          // No enum: KAITO's CRD has none and its webhook compares case-insensitively (the tuning
+          // rules of the KAITO profile refuse other methods, with KAITO's verdict).
+          method: str("lora or qlora."),
           config: str("Name of a ConfigMap with key training_config.yaml."),
           input: dataSource,
           output: dataDestination,

@@ -112,7 +112,8 @@ export type TuningMethod = "lora" | "qlora";
 
 export interface TuningSpec {
   preset?: PresetSpec;
-  method?: TuningMethod;
+  /** lora or qlora; KAITO's webhook accepts any letter case (its controller then only finds its template for lower case). */
+  method?: string;
   /** Name of a ConfigMap with key training_config.yaml. */
   config?: string;
   input?: DataSource;

@@ -95,7 +95,9 @@ export function tuningChildren(req: TuningRequest): TuningChildren {
       warning(
         "tuning.instanceType",
         ["resource", "instanceType"],
-        `KAITO v0.12 has no GPU facts for ${sku === "" ? "an empty instance type" : `instance type ${sku}`} (${req.cloudProvider}; GPUs below CUDA compute capability 8.0 such as K80, M60, T4 and V100 were removed): its webhook admits the Workspace but its controller never creates the tuning Job. Choose one of ${req.knownInstanceTypes.join(", ")}`,
+        sku === ""
+          ? "KAITO v0.12 cannot tune on bring-your-own nodes: its controller looks the GPUs up by resource.instanceType, which a bring-your-own Workspace must leave empty, so the tuning Job is never created"
+          : `KAITO v0.12 has no GPU facts for instance type ${sku} (${req.cloudProvider}; GPUs below CUDA compute capability 8.0 such as K80, M60, T4 and V100 were removed): its webhook admits the Workspace but its controller never creates the tuning Job. Choose one of ${req.knownInstanceTypes.join(", ")}`,
       ),
     ]);
   }
