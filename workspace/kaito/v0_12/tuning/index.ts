@@ -75,11 +75,11 @@ function copyOf(template: KubeObject, namespace: string): KubeObject {
   const { labels, annotations, name } = template.metadata;
   return {
     apiVersion: "v1",
-    ...(template.binaryData !== undefined ? { binaryData: template.binaryData } : {}),
-    ...(template.data !== undefined ? { data: template.data } : {}),
-    ...(template.immutable !== undefined ? { immutable: template.immutable } : {}),
     kind: "ConfigMap",
-    metadata: { ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}), name: name ?? "", namespace },
+    metadata: { name: name ?? "", namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    ...(template.immutable !== undefined ? { immutable: template.immutable } : {}),
+    ...(template.data !== undefined ? { data: template.data } : {}),
+    ...(template.binaryData !== undefined ? { binaryData: template.binaryData } : {}),
   };
 }
 
