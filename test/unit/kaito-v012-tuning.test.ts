@@ -283,6 +283,9 @@ test("profile: mixed-case method is admitted like KAITO, stuck without its templ
 test("profile: mistral-7b is tunable in KAITO's table but has no weights image: admitted and stuck", () => {
   const out = v0_12.generate(profileWorkspace({ tuning: { preset: { name: "mistral-7b" } } }), ctxWith());
   assert.ok(out.verdict === "accepted" && /model metadata not found: mistral-7b-v0.3/.test(out.reconcileError ?? ""));
+  const advice = out.verdict === "accepted" ? (out.warnings[0]?.message ?? "") : "";
+  assert.match(advice, /Models it can tune: phi-4, /);
+  assert.ok(!advice.split("Models it can tune:")[1]?.includes("mistral"), advice);
 });
 
 test("profile: v1alpha1 has no data-URL guard; v1beta1 refuses a private address", () => {

@@ -50,7 +50,8 @@ export interface TuningChildren {
 /** The registry's name for a model: its repo's last path segment, lower-cased. */
 export const registryName = (id: string): string => (id.split("/").pop() ?? id).toLowerCase();
 
-export const tunableModelNames = (): string[] => Object.keys(TUNABLE_MODELS);
+/** Models KAITO v0.12 really tunes: in its tuning table and with a weights image. */
+export const tunableModelNames = (): string[] => Object.entries(TUNABLE_MODELS).filter(([, m]) => m.weightsTag !== undefined).map(([name]) => name);
 
 /** The revision KAITO's controller gives a new Workspace's workload. */
 const FIRST_REVISION = "1";
@@ -111,7 +112,7 @@ export function tuningChildren(req: TuningRequest): TuningChildren {
   }
   if (tunable.weightsTag === undefined) {
     return stuck([], `reconcile panic: model metadata not found: ${model}`, [
-      warning("tuning.preset", path, `KAITO v0.12 lists ${model} as tunable but has no weights image for it: its controller crashes building the Job. Models it can tune: ${tunableList.replace(`${model}, `, "")}`),
+      warning("tuning.preset", path, `KAITO v0.12 lists ${model} as tunable but has no weights image for it: its controller crashes building the Job. Models it can tune: ${tunableList}`),
     ]);
   }
 
