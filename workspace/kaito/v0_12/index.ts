@@ -10,7 +10,7 @@ import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { renderInference } from "./inference.js";
 import { generateTuning } from "./tuning/generate.js";
 import { isValidPresetName } from "./models/resolve.js";
-import { resolveInferenceModel, validateCommon, validateInference } from "./validate.js";
+import { adviseInference, resolveInferenceModel, validateCommon, validateInference } from "./validate.js";
 import { storedWorkspace } from "./workspace.js";
 
 /**
@@ -38,8 +38,8 @@ export function generateV012(input: Workspace, ctx: KaitoContext): KaitoOutcome 
   if (violations.length > 0 && !v1alpha1WebhookCrashes(input, ctx)) return { verdict: "rejected", violations };
   if (violations.length > 0 && !model?.ok) return { verdict: "rejected", violations };
   const outcome = renderInference(ws, ctx, model);
-  if (outcome.verdict === "accepted" && violations.length > 0) return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations)] };
-  return outcome;
+  if (outcome.verdict !== "accepted") return outcome;
+  return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations), ...adviseInference(ws)] };
 }
 
 export const v0_12: KaitoProfile = {

@@ -8,7 +8,7 @@ import { DEPRECATED_PRESETS, LEGACY_ALIASES } from "./aliases.js";
 import { CATALOG } from "./catalog.js";
 import type { Preset } from "./preset.js";
 import { presetFor } from "./preset.js";
-import { VLLM_ARCHITECTURES } from "./vllm-architectures.js";
+import { isServedByVllm } from "../../../models/from-hub.js";
 
 export type Resolution =
   | { readonly ok: true; readonly preset: Preset; readonly source: "catalog" | "lock" }
@@ -61,7 +61,7 @@ export function resolveModel(name: string, lock: ModelLock, options: ResolveOpti
     return { ok: false, reason: `${id} is gated on Hugging Face: KAITO needs a modelAccessSecret whose Secret has the key HF_TOKEN to read it` };
   }
   const preset = presetFor(id, locked);
-  if (preset.architectures.length > 0 && !preset.architectures.some((a) => VLLM_ARCHITECTURES.has(a))) {
+  if (!isServedByVllm(preset.architectures)) {
     return { ok: false, reason: `unsupported model architecture for ${id}: ${preset.architectures.join(", ")}` };
   }
   return { ok: true, preset, source: "lock" };
