@@ -175,7 +175,7 @@ export function tuningJob(spec: TuningJobSpec): KubeObject {
           results: spec.resultsDir,
           image: normalisedImage(spec.output.image),
           annotations: adapterAnnotations(spec.presetName),
-          done: sentinelPath(spec.resultsDir),
+          doneFile: sentinelPath(spec.resultsDir),
         }),
       ],
       command: ["/bin/sh", "-c"],
