@@ -213,7 +213,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   return out;
 }
 
-function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
+export function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   const name = ws.inference?.config;
   if (!name || runtimeOf(ws, ctx.settings) !== "vllm") return [];
   const path: FieldPath = ["inference", "config"];
