@@ -161,7 +161,7 @@ function sortAffinity(objects: KubeObject[]): KubeObject[] {
  * was given (image reference, directories, annotations), so those still have to agree.
  */
 const KAITO_SCRIPT_PARAMETERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  pusher: { IMG_REF: "image", VOL_DIR: "results", ANNOTATIONS_DATA: "annotations", SENTINEL_PATH: "done" },
+  pusher: { IMG_REF: "image", VOL_DIR: "results", ANNOTATIONS_DATA: "annotations", SENTINEL_PATH: "done_file" },
 };
 /** Where each helper keeps its script: the third word of command, or the first of args. */
 const SCRIPT_PLACES: Readonly<Record<string, { readonly key: "command" | "args"; readonly index: number }>> = {

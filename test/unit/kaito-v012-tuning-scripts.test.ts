@@ -69,7 +69,7 @@ test("adapter pusher: waits for the trainer, pushes one gzip layer data/<adapter
   writeFileSync(join(results, "fine_tuning_completed.txt"), "");
   const annotations = adapterAnnotations("phi-3-mini-4k-instruct");
   const image = "myregistry.azurecr.io/adapters/phi-3:0.0.1";
-  const script = adapterPusherScript({ results, image, annotations, done: join(results, "fine_tuning_completed.txt") });
+  const script = adapterPusherScript({ results, image, annotations, doneFile: join(results, "fine_tuning_completed.txt") });
   const log = join(box.dir, "oras.log");
   const killed = join(box.dir, "killed");
   const r = run(script, { ...box.env, ORAS_LOG: log, KEEP: keep, KILLED: killed }, box.dir);
@@ -89,6 +89,6 @@ test("adapter pusher: waits for the trainer, pushes one gzip layer data/<adapter
 test("script parameters survive shell quoting, and read back as given", () => {
   const tricky = `it's "quoted" $HOME \`x\``;
   assert.equal(execFileSync("/bin/sh", ["-c", `v=${shellQuote(tricky)}; printf '%s' "$v"`], { encoding: "utf8" }), tricky);
-  const params = scriptParameters(adapterPusherScript({ results: "/mnt/r", image: "a/b:1", annotations: adapterAnnotations("o'rg/<m>"), done: "/mnt/r/done" }));
-  assert.deepEqual(params, { results: "/mnt/r", image: "a/b:1", annotations: '{"$manifest":{"sh.kaito.model.name":"o\'rg/\\u003cm\\u003e"}}', done: "/mnt/r/done" });
+  const params = scriptParameters(adapterPusherScript({ results: "/mnt/r", image: "a/b:1", annotations: adapterAnnotations("o'rg/<m>"), doneFile: "/mnt/r/done" }));
+  assert.deepEqual(params, { results: "/mnt/r", image: "a/b:1", annotations: '{"$manifest":{"sh.kaito.model.name":"o\'rg/\\u003cm\\u003e"}}', done_file: "/mnt/r/done" });
 });

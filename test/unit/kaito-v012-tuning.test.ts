@@ -13,6 +13,10 @@ import { dataUrlProblem } from "../../workspace/kaito/v0_12/tuning/data-url.js";
 import { normalisedImage, parseDockerRef } from "../../workspace/kaito/v0_12/tuning/image-ref.js";
 import { trainingConfigProblems, trainingOutputDir } from "../../workspace/kaito/v0_12/tuning/training-config.js";
 import { chartTemplate } from "../../workspace/kaito/v0_12/tuning/templates.js";
+import { defaultControllerSettings } from "../../workspace/kaito/types.js";
+import type { ControllerSettings, KaitoContext, KaitoOutcome } from "../../workspace/kaito/types.js";
+import { v0_12 } from "../../workspace/kaito/v0_12/index.js";
+import { scriptParameters } from "../../workspace/kaito/v0_12/tuning/scripts.js";
 import { loadVersion } from "../conformance/corpus.js";
 import type { CorpusCase } from "../conformance/corpus.js";
 import { normalise } from "../conformance/normalise.js";
@@ -96,7 +100,7 @@ test("mistral-7b-v0.3 is in KAITO's tuning table without a weights image: stuck"
 
 test("a method KAITO's webhook lower-cases but its controller does not: stuck without the template", () => {
   const base = requestFor(workloads.find((c) => !c.workspace.tuning || !(c.workspace.tuning as TuningSpec).config) as CorpusCase);
-  const out = generateTuning({ ...base, tuning: { ...base.tuning, method: "LoRA" as "lora", config: "" } });
+  const out = generateTuning({ ...base, tuning: { ...base.tuning, method: "LoRA", config: "" } });
   assert.match(out.reconcileError ?? "", /failed to get default ConfigMap/);
   assert.deepEqual(out.children, []);
 });
@@ -146,7 +150,7 @@ test("a complete tuning spec passes KAITO's webhook rules", () => {
 
 test("webhook refusals: method, count, inputs, outputs, URLs, images, preset", () => {
   const rule = (tuning: TuningSpec, extra = {}) => violations(tuning, extra).map((v) => v.rule);
-  assert.ok(rule(validTuning({ method: "sft" as "lora" })).includes("tuning.method"));
+  assert.ok(rule(validTuning({ method: "sft" })).includes("tuning.method"));
   assert.ok(rule(validTuning(), { count: 2 }).includes("tuning.count"));
   assert.ok(rule(validTuning({ input: { urls: ["https://a.example/x"], image: "a/b:1" } })).includes("tuning.input"));
   assert.ok(rule(validTuning({ input: {} })).includes("tuning.input"));
@@ -212,4 +216,104 @@ test("the data-URL guard refuses local, metadata, loopback, private and link-loc
     "http://[fd00::1]/x", "http://[fe80::1%25eth0]/x", "http://[::ffff:10.0.0.1]/x"]) {
     assert.notEqual(dataUrlProblem(bad), undefined, bad);
   }
+});
+
+// Through the v0.12 profile, as every road calls it.
+
+const profileWorkspace = (over: { tuning?: Partial<TuningSpec>; apiVersion?: string; instanceType?: string; labels?: Record<string, string> } = {}) => ({
+  apiVersion: over.apiVersion ?? "kaito.sh/v1beta1",
+  kind: "Workspace",
+  metadata: { name: "tune", namespace: "ml", uid: UID },
+  resource: { ...(over.instanceType !== "" ? { instanceType: over.instanceType ?? "Standard_NC48ads_A100_v4" } : {}), labelSelector: { matchLabels: over.labels ?? { apps: "tune" } } },
+  tuning: { ...validTuning(), ...over.tuning },
+});
+
+const ctxWith = (settings: Partial<ControllerSettings> = {}): KaitoContext => ({
+  settings: { ...defaultControllerSettings, ...settings },
+  cluster: { configMaps: [], secrets: [], nodes: [] },
+  models: { models: [] },
+});
+
+interface Container {
+  name: string;
+  command: string[];
+  args?: string[];
+  env?: { name: string; value: string }[];
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+}
+interface JobShape {
+  spec: { template: { spec: { containers: Container[]; initContainers: Container[]; tolerations: unknown[]; affinity?: unknown; imagePullSecrets?: { name: string }[] } } };
+}
+
+const jobOf = (outcome: KaitoOutcome): JobShape => {
+  assert.equal(outcome.verdict, "accepted");
+  const job = outcome.verdict === "accepted" ? outcome.children.find((o) => o.kind === "Job") : undefined;
+  assert.ok(job, "no Job");
+  return job as unknown as JobShape;
+};
+
+test("profile: every GPU of the instance type goes to the trainer; one NodeClaim with KAITO's default disk", () => {
+  const out = v0_12.generate(profileWorkspace({ tuning: { preset: { name: "phi-3-medium-128k-instruct" } } }), ctxWith());
+  const job = jobOf(out);
+  const trainer = job.spec.template.spec.containers[0] as Container;
+  assert.match(trainer.command[2] ?? "", /accelerate launch --num_processes=2 \/workspace\/tfs\/fine_tuning.py$/);
+  assert.deepEqual(trainer.resources, { limits: { "nvidia.com/gpu": "2" }, requests: { "nvidia.com/gpu": "2" } });
+  assert.equal(job.spec.template.spec.initContainers[0]?.command[2], "mcr.microsoft.com/aks/kaito/kaito-phi-3-medium-128k-instruct:0.2.0");
+  assert.ok(out.verdict === "accepted" && out.targetNodeCount === 1);
+  const claims = out.verdict === "accepted" ? out.children.filter((o) => o.kind === "NodeClaim") : [];
+  assert.equal(claims.length, 1);
+  assert.equal((claims[0]?.spec as { resources: { requests: { storage: string } } }).resources.requests.storage, "1Ti");
+});
+
+test("profile: a Hugging Face id of a tunable model is tuned from KAITO's weights image, without the Phi-3 default modules", () => {
+  const job = jobOf(v0_12.generate(profileWorkspace({ tuning: { preset: { name: "microsoft/Phi-3-mini-4k-instruct" } } }), ctxWith()));
+  const spec = job.spec.template.spec;
+  assert.equal(spec.initContainers[0]?.command[2], "mcr.microsoft.com/aks/kaito/kaito-phi-3-mini-4k-instruct:0.2.0");
+  assert.deepEqual(spec.containers[0]?.env?.map((e) => e.name), ["PYTORCH_CUDA_ALLOC_CONF"]);
+});
+
+test("profile: mixed-case method is admitted like KAITO, stuck without its template, with a warning", () => {
+  const out = v0_12.generate(profileWorkspace({ tuning: { method: "QLoRA" } }), ctxWith());
+  assert.equal(out.verdict, "accepted");
+  assert.ok(out.verdict === "accepted" && out.reconcileError?.includes("failed to get default ConfigMap"));
+  assert.ok(out.verdict === "accepted" && out.warnings.some((w) => w.rule === "tuning.method"));
+  assert.equal(v0_12.generate(profileWorkspace({ tuning: { method: "sft" } }), ctxWith()).verdict, "rejected");
+});
+
+test("profile: mistral-7b is tunable in KAITO's table but has no weights image: admitted and stuck", () => {
+  const out = v0_12.generate(profileWorkspace({ tuning: { preset: { name: "mistral-7b" } } }), ctxWith());
+  assert.ok(out.verdict === "accepted" && /model metadata not found: mistral-7b-v0.3/.test(out.reconcileError ?? ""));
+  const advice = out.verdict === "accepted" ? (out.warnings[0]?.message ?? "") : "";
+  assert.match(advice, /Models it can tune: phi-4, /);
+  assert.ok(!advice.split("Models it can tune:")[1]?.includes("mistral"), advice);
+});
+
+test("profile: v1alpha1 has no data-URL guard; v1beta1 refuses a private address", () => {
+  const tuning = { input: { urls: ["http://192.168.0.10/train.parquet"] } };
+  assert.equal(v0_12.generate(profileWorkspace({ tuning, apiVersion: "kaito.sh/v1alpha1" }), ctxWith()).verdict, "accepted");
+  assert.equal(v0_12.generate(profileWorkspace({ tuning }), ctxWith()).verdict, "rejected");
+});
+
+test("profile: AWS tuning asks for an EC2 node and tolerates no Azure spot taint", () => {
+  const out = v0_12.generate(profileWorkspace({ instanceType: "p4d.24xlarge" }), ctxWith({ cloudProvider: "aws" }));
+  const job = jobOf(out);
+  assert.ok(!JSON.stringify(job.spec.template.spec.tolerations).includes("scalesetpriority"));
+  assert.equal(job.spec.template.spec.containers[0]?.resources?.limits?.["nvidia.com/gpu"], "8");
+});
+
+test("profile: bring-your-own nodes: no NodeClaim, and KAITO's controller cannot size the Job", () => {
+  const out = v0_12.generate(profileWorkspace({ instanceType: "" }), ctxWith({ nodeProvisioner: "byo" }));
+  assert.ok(out.verdict === "accepted");
+  assert.deepEqual(out.children, []);
+  assert.match(out.reconcileError ?? "", /Unsupported SKU ''/);
+  assert.match(out.warnings[0]?.message ?? "", /bring-your-own/);
+});
+
+test("profile: a docker.io short image is normalised in the adapter push; no affinity without selector labels", () => {
+  const job = jobOf(v0_12.generate(profileWorkspace({ labels: {}, tuning: { output: { image: "me/adapter", imagePushSecret: "hub" } } }), ctxWith()));
+  const spec = job.spec.template.spec;
+  assert.equal(spec.affinity, undefined);
+  const pusher = spec.containers.find((c) => c.name === "pusher");
+  assert.equal(scriptParameters(pusher?.args?.[0] ?? "").image, "docker.io/me/adapter:latest");
+  assert.deepEqual(spec.imagePullSecrets, [{ name: "hub" }]);
 });

@@ -50,7 +50,8 @@ export interface TuningChildren {
 /** The registry's name for a model: its repo's last path segment, lower-cased. */
 export const registryName = (id: string): string => (id.split("/").pop() ?? id).toLowerCase();
 
-export const tunableModelNames = (): string[] => Object.keys(TUNABLE_MODELS);
+/** Models KAITO v0.12 really tunes: in its tuning table and with a weights image. */
+export const tunableModelNames = (): string[] => Object.entries(TUNABLE_MODELS).filter(([, m]) => m.weightsTag !== undefined).map(([name]) => name);
 
 /** The revision KAITO's controller gives a new Workspace's workload. */
 const FIRST_REVISION = "1";
@@ -75,11 +76,11 @@ function copyOf(template: KubeObject, namespace: string): KubeObject {
   const { labels, annotations, name } = template.metadata;
   return {
     apiVersion: "v1",
-    ...(template.binaryData !== undefined ? { binaryData: template.binaryData } : {}),
-    ...(template.data !== undefined ? { data: template.data } : {}),
-    ...(template.immutable !== undefined ? { immutable: template.immutable } : {}),
     kind: "ConfigMap",
-    metadata: { ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}), name: name ?? "", namespace },
+    metadata: { name: name ?? "", namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    ...(template.immutable !== undefined ? { immutable: template.immutable } : {}),
+    ...(template.data !== undefined ? { data: template.data } : {}),
+    ...(template.binaryData !== undefined ? { binaryData: template.binaryData } : {}),
   };
 }
 
@@ -95,7 +96,9 @@ export function tuningChildren(req: TuningRequest): TuningChildren {
       warning(
         "tuning.instanceType",
         ["resource", "instanceType"],
-        `KAITO v0.12 has no GPU facts for ${sku === "" ? "an empty instance type" : `instance type ${sku}`} (${req.cloudProvider}; GPUs below CUDA compute capability 8.0 such as K80, M60, T4 and V100 were removed): its webhook admits the Workspace but its controller never creates the tuning Job. Choose one of ${req.knownInstanceTypes.join(", ")}`,
+        sku === ""
+          ? "KAITO v0.12 cannot tune on bring-your-own nodes: its controller looks the GPUs up by resource.instanceType, which a bring-your-own Workspace must leave empty, so the tuning Job is never created"
+          : `KAITO v0.12 has no GPU facts for instance type ${sku} (${req.cloudProvider}; GPUs below CUDA compute capability 8.0 such as K80, M60, T4 and V100 were removed): its webhook admits the Workspace but its controller never creates the tuning Job. Choose one of ${req.knownInstanceTypes.join(", ")}`,
       ),
     ]);
   }
@@ -109,7 +112,7 @@ export function tuningChildren(req: TuningRequest): TuningChildren {
   }
   if (tunable.weightsTag === undefined) {
     return stuck([], `reconcile panic: model metadata not found: ${model}`, [
-      warning("tuning.preset", path, `KAITO v0.12 lists ${model} as tunable but has no weights image for it: its controller crashes building the Job. Models it can tune: ${tunableList.replace(`${model}, `, "")}`),
+      warning("tuning.preset", path, `KAITO v0.12 lists ${model} as tunable but has no weights image for it: its controller crashes building the Job. Models it can tune: ${tunableList}`),
     ]);
   }
 

@@ -129,7 +129,7 @@ function dataParts(input: TuningInput): DataParts {
   }
 }
 
-/** The Job, keys sorted like every object KAITO prints. */
+/** The Job. */
 export function tuningJob(spec: TuningJobSpec): KubeObject {
   const labels = { [LABEL_WORKSPACE]: spec.name };
   const resultsMount = mount("results-volume", spec.resultsDir);
@@ -175,7 +175,7 @@ export function tuningJob(spec: TuningJobSpec): KubeObject {
           results: spec.resultsDir,
           image: normalisedImage(spec.output.image),
           annotations: adapterAnnotations(spec.presetName),
-          done: sentinelPath(spec.resultsDir),
+          doneFile: sentinelPath(spec.resultsDir),
         }),
       ],
       command: ["/bin/sh", "-c"],
@@ -199,16 +199,17 @@ export function tuningJob(spec: TuningJobSpec): KubeObject {
     tolerations: tolerations(spec.cloudProvider),
     volumes,
   });
-  return sortKeysDeep({
+  // Metadata in the order every child of ours prints it; the spec's keys sorted as KAITO prints them.
+  return {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: {
-      annotations: { "workspace.kaito.io/revision": spec.revision },
-      labels,
       name: spec.name,
       namespace: spec.namespace,
-      ...(spec.uid ? { ownerReferences: [{ apiVersion: "kaito.sh/v1beta1", blockOwnerDeletion: true, controller: true, kind: "Workspace", name: spec.name, uid: spec.uid }] } : {}),
+      labels,
+      annotations: { "workspace.kaito.io/revision": spec.revision },
+      ...(spec.uid ? { ownerReferences: [{ apiVersion: "kaito.sh/v1beta1", kind: "Workspace", name: spec.name, uid: spec.uid, controller: true, blockOwnerDeletion: true }] } : {}),
     },
-    spec: { template: { metadata: { labels }, spec: pod } },
-  });
+    spec: sortKeysDeep({ template: { metadata: { labels }, spec: pod } }),
+  };
 }

@@ -68,15 +68,15 @@ export const adapterAnnotations = (presetName: string): string => goJson({ $mani
 
 export const sentinelPath = (resultsDir: string): string => `${resultsDir.replace(/\/+$/, "")}/${SENTINEL_FILE}`;
 
-/** The pusher: the adapter in `results` to `image` once `done` exists. */
-export function adapterPusherScript(params: { readonly results: string; readonly image: string; readonly annotations: string; readonly done: string }): string {
+/** The pusher: the adapter in `results` to `image` once `doneFile` exists. */
+export function adapterPusherScript(params: { readonly results: string; readonly image: string; readonly annotations: string; readonly doneFile: string }): string {
   const files = ADAPTER_FILES.map((f) => `"$results/${f}"`).join(" ");
   return `#!/bin/sh
 # kaito-gitops adapter pusher: wait for the trainer's completion file, pack the adapter under data/
 # as one gzip layer of an OCI image annotated with its base model, push it, signal the pause container.
 set -eu
-${header({ results: params.results, image: params.image, annotations: params.annotations, done: params.done })}
-until [ -e "$done" ]; do sleep 1; done
+${header({ results: params.results, image: params.image, annotations: params.annotations, done_file: params.doneFile })}
+until [ -e "$done_file" ]; do sleep 1; done
 work="$(mktemp -d)"
 mkdir "$work/data"
 cp ${files} "$work/data/"
