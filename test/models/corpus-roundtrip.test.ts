@@ -6,6 +6,11 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Readable } from "node:stream";
+import { toExpandOptions } from "../../bin/options.js";
+import { desiredState } from "../../controller/desired.js";
+import { mutationFor } from "../../webhook/patch.js";
+import type { KubeObject, Workspace } from "../../workspace/index.js";
 import { parseModelLock } from "../../workspace/models/lock.js";
 import { loadVersion } from "../conformance/corpus.js";
 import { runCase } from "../conformance/run.js";
@@ -96,5 +101,37 @@ describe("the CLI reads the lock beside the Workspace", () => {
     const outside = await runCli(["generate"], { cwd: app, env: { PARAM_MODELS_LOCK: "../x.yaml" } });
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /models-lock: must be a path inside the app's folder/);
+  });
+});
+
+describe("the webhook and the controller read the lock --models-lock names", () => {
+  it("admit and expand a locked model as the CLI renders it; refuse it without the lock", async () => {
+    const c = cases.find((x) => x.name === "hf-noncatalog-tinyllama-tinyllama-1.1b-chat-v1.0-nv36ads-a10-v5");
+    assert.ok(c);
+    const cwd = await mkdtemp(join(dir, "server-"));
+    await copyFile(join(c.dir, "workspace.yaml"), join(cwd, "workspace.yaml"));
+    assert.equal((await runCli(["models", "add", "TinyLlama/TinyLlama-1.1B-Chat-v1.0", "--endpoint", hub.url], { cwd })).code, 0);
+
+    // The options exactly as `serve` and `controller` build them from their flags.
+    const withLock = await toExpandOptions({ "models-lock": "kaito-models.lock.yaml" }, cwd, Readable.from([]));
+    const withoutLock = await toExpandOptions({}, cwd, Readable.from([]));
+    assert.equal(withoutLock.models.models.length, 0, "servers read only the lock they are given");
+
+    const ws = { ...c.workspace, metadata: { ...(c.workspace.metadata as object), namespace: "default", uid: "00000000-0000-0000-0000-000000000001" } } as unknown as Workspace;
+    assert.throws(() => mutationFor(ws, withoutLock), /kaito-gitops models add/);
+    const mutation = mutationFor(ws, withLock);
+    const desired = desiredState(mutation.workspace, withLock);
+    assert.ok(desired.ok, desired.ok ? "" : desired.error);
+
+    const rendered = await runCli(["render", "-o", "json", "workspace.yaml"], { cwd });
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const items = (JSON.parse(rendered.stdout) as { items: KubeObject[] }).items;
+    const cliWorkspace = items.find((o) => o.kind === "Workspace");
+    const { uid: _uid, ...mutatedMeta } = mutation.workspace.metadata as Record<string, unknown>;
+    assert.deepEqual({ ...mutation.workspace, metadata: mutatedMeta }, cliWorkspace, "the webhook's Workspace is the CLI's");
+    const kinds = (objs: readonly KubeObject[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+    assert.deepEqual(kinds(desired.expansion.children), kinds(items.filter((o) => o.kind !== "Workspace")));
+    const sts = (objs: readonly KubeObject[]) => JSON.stringify((objs.find((o) => o.kind === "StatefulSet") as { spec?: unknown } | undefined)?.spec);
+    assert.equal(sts(desired.expansion.children), sts(items), "the controller's StatefulSet is the CLI's");
   });
 });
