@@ -127,7 +127,9 @@ describe("the webhook and the controller read the lock --models-lock names", () 
     assert.equal(rendered.code, 0, rendered.stderr);
     const items = (JSON.parse(rendered.stdout) as { items: KubeObject[] }).items;
     const cliWorkspace = items.find((o) => o.kind === "Workspace");
-    const { uid: _uid, ...mutatedMeta } = mutation.workspace.metadata as Record<string, unknown>;
+    // The CLI renders before the API server gives the Workspace a UID.
+    const mutatedMeta: Record<string, unknown> = { ...(mutation.workspace.metadata as Record<string, unknown>) };
+    delete mutatedMeta.uid;
     assert.deepEqual({ ...mutation.workspace, metadata: mutatedMeta }, cliWorkspace, "the webhook's Workspace is the CLI's");
     const kinds = (objs: readonly KubeObject[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
     assert.deepEqual(kinds(desired.expansion.children), kinds(items.filter((o) => o.kind !== "Workspace")));
