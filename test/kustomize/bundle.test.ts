@@ -239,13 +239,13 @@ describe("the Deployment", () => {
     const pdb = one(objects, "PodDisruptionBudget") as Obj & { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
     assert.equal(pdb.spec.minAvailable, 1);
     assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
-    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)"]);
+    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", "--models-lock", "/etc/kaito-gitops/models/kaito-models.lock.yaml"]);
   });
 
   test("dev: one replica, debug logs, small requests, a PodDisruptionBudget that does not block drains", () => {
     const objects = built.dev;
     assert.equal((one(objects, "Deployment") as Obj & { spec: { replicas: number } }).spec.replicas, 1);
-    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", "--log-level", "debug"]);
+    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", "--models-lock", "/etc/kaito-gitops/models/kaito-models.lock.yaml", "--log-level", "debug"]);
     assert.deepEqual(container(objects).resources?.requests, { cpu: "10m", memory: "64Mi" });
     const pdb = one(objects, "PodDisruptionBudget") as Obj & { spec: { minAvailable?: number; maxUnavailable?: number } };
     assert.deepEqual([pdb.spec.minAvailable, pdb.spec.maxUnavailable], [undefined, 1]);
@@ -261,7 +261,7 @@ describe("the Deployment", () => {
       assert.equal(one(objects, kind).metadata.annotations?.["cert-manager.io/inject-ca-from"], `${INSTALL_NAMES.namespace}/${certificate.metadata.name}`);
     }
     const c = container(objects);
-    assert.deepEqual(c.args, ["serve", "--cert-dir", "/certs", "--namespace", "$(POD_NAMESPACE)"]);
+    assert.deepEqual(c.args, ["serve", "--cert-dir", "/certs", "--namespace", "$(POD_NAMESPACE)", "--models-lock", "/etc/kaito-gitops/models/kaito-models.lock.yaml"]);
     assert.deepEqual(c.volumeMounts?.find((m) => m.mountPath === "/certs"), { name: "webhook-cert", mountPath: "/certs", readOnly: true });
     assert.equal(podSpec(objects).volumes?.find((v) => v.name === "webhook-cert")?.secret?.secretName, INSTALL_NAMES.webhookSecret);
   });
