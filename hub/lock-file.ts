@@ -1,6 +1,6 @@
 // The lock on disk: read (missing means empty), and written all at once — to a temporary file in
 // the same folder, then renamed over the old one — so no reader ever sees half a lock.
-import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ModelLock } from "../workspace/kaito/types.js";
@@ -30,6 +30,7 @@ export class LockFileError extends Error {
 /** Write the lock's text atomically; an interrupted write leaves the old lock (or none) in place. */
 export async function writeLockFile(path: string, lock: ModelLock): Promise<void> {
   const text = serializeModelLock(lock);
+  await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", 0o644);
   try {

@@ -8,6 +8,7 @@ import { HubClient, HubError, DEFAULT_ENDPOINT } from "../../hub/client.js";
 import { factsFromDir } from "../../hub/from-dir.js";
 import { LockFileError, readLockFile, writeLockFile } from "../../hub/lock-file.js";
 import { HF_ID, resolveModel } from "../../hub/resolve.js";
+import { catalogFacts } from "../../workspace/kaito/v0_12/models/resolve.js";
 import type { ModelFacts } from "../../workspace/models/facts.js";
 import { HubAnswerError } from "../../workspace/models/from-hub.js";
 import { LOCK_FILE_NAME } from "../../workspace/models/lock-format.js";
@@ -85,18 +86,25 @@ export const run: Command = async (argv, io) => {
       const badId = positionals.find((id) => !HF_ID.test(id));
       if (badId !== undefined) throw new UsageError(`${JSON.stringify(badId.slice(0, 200))} is not a Hugging Face model id (ORG/MODEL: letters, digits, ".", "_", "-")`);
       if (values["from-dir"] === undefined && (values.revision !== undefined || values.gated)) throw new UsageError("--revision and --gated go with --from-dir");
+      // KAITO never asks the hub about its own catalog's models: they need no lock entry.
+      const ids = positionals.filter((id) => {
+        const builtin = catalogFacts(id);
+        if (builtin) say(`${id}: in KAITO v0.12's built-in catalog (as ${builtin.name}); no lock entry needed`);
+        return !builtin;
+      });
+      if (ids.length === 0) return ExitCode.ok;
       const lock = await readLockFile(lockPath, lockShown, true);
       let entries: ModelFacts[];
       if (values["from-dir"] !== undefined) {
         if (positionals.length !== 1) throw new UsageError("--from-dir takes exactly one ORG/MODEL");
-        const id = positionals[0] as string;
+        const id = ids[0] as string;
         say(`${id}: reading ${values["from-dir"]}`);
         entries = [await factsFromDir(resolve(io.cwd, values["from-dir"]), { id, revision: values.revision, gated: values.gated })];
       } else {
         const client = await clientFrom(values, io, say);
-        entries = await resolveAll(positionals, client, say);
-        if (entries.length < positionals.length) {
-          say(`${positionals.length - entries.length} of ${positionals.length} model(s) failed; ${lockShown} was not changed`);
+        entries = await resolveAll(ids, client, say);
+        if (entries.length < ids.length) {
+          say(`${ids.length - entries.length} of ${ids.length} model(s) failed; ${lockShown} was not changed`);
           return ExitCode.invalid;
         }
       }

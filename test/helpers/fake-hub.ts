@@ -17,6 +17,8 @@ export interface FakeRepo {
   readonly config?: string;
   /** Refuse requests without the token with 401 (and a wrong token with 403). */
   readonly gated?: boolean;
+  /** Say `gated: "manual"` in the model information but serve files to anyone (as the real hub may). */
+  readonly markedGated?: boolean;
   readonly sha?: string;
 }
 
@@ -81,6 +83,7 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
   setRepo({ id: HOSTILE.noWeights, tree: JSON.stringify([{ type: "file", path: "README.md", size: 100 }, { type: "file", path: "config.json", size: 600 }]), config: smallConfig });
   setRepo({ id: HOSTILE.hugeConfig, tree: oneFile(1_000_000_000) });
   setRepo({ id: HOSTILE.badConfig, tree: oneFile(1_000_000_000), config: "{ not json" });
+  setRepo({ id: "Acme/Marked-Gated", tree: oneFile(1_000_000_000), config: smallConfig, markedGated: true });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://hub");
@@ -131,7 +134,7 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
       if (req.headers.authorization !== `Bearer ${FAKE_HUB_TOKEN}`) return json(403, { error: "forbidden" });
     }
     const sha = shaOf(repo.id);
-    if (kind === "revision") return json(200, { id: repo.id, sha, gated: false, private: false });
+    if (kind === "revision") return json(200, { id: repo.id, sha, gated: repo.markedGated ? "manual" : false, private: false });
     if (rev !== "main" && rev !== sha) return json(404, { error: "Revision not found" });
     if (kind === "tree") return json(200, repo.tree);
     if (file === "config.json" && key === HOSTILE.hugeConfig) {

@@ -68,6 +68,7 @@ function build(dir: string): Obj[] {
 
 /** What every install passes serve so a pod stop resets no connection (issue 12 #4). */
 const SHUTDOWN_ARGS = ["--shutdown-delay", "10", "--shutdown-timeout", "20"];
+const LOCK_ARGS = ["--models-lock", "/etc/kaito-gitops/models/kaito-models.lock.yaml"];
 
 const OVERLAYS = ["default", "dev", "cert-manager"] as const;
 const built = Object.fromEntries(OVERLAYS.map((o) => [o, build(repoPath("kustomize/overlays", o))])) as Record<(typeof OVERLAYS)[number], Obj[]>;
@@ -242,7 +243,7 @@ describe("the Deployment", () => {
     const pdb = one(objects, "PodDisruptionBudget") as Obj & { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
     assert.equal(pdb.spec.minAvailable, 1);
     assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
-    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS]);
+    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS, ...LOCK_ARGS]);
   });
 
   test("every install stops without resets: a shutdown delay, and a grace period longer than delay plus drain", () => {
@@ -258,7 +259,7 @@ describe("the Deployment", () => {
   test("dev: one replica, debug logs, small requests, a PodDisruptionBudget that does not block drains", () => {
     const objects = built.dev;
     assert.equal((one(objects, "Deployment") as Obj & { spec: { replicas: number } }).spec.replicas, 1);
-    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS, "--log-level", "debug"]);
+    assert.deepEqual(container(objects).args, ["serve", "--manage-certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS, ...LOCK_ARGS, "--log-level", "debug"]);
     assert.deepEqual(container(objects).resources?.requests, { cpu: "10m", memory: "64Mi" });
     const pdb = one(objects, "PodDisruptionBudget") as Obj & { spec: { minAvailable?: number; maxUnavailable?: number } };
     assert.deepEqual([pdb.spec.minAvailable, pdb.spec.maxUnavailable], [undefined, 1]);
@@ -274,7 +275,7 @@ describe("the Deployment", () => {
       assert.equal(one(objects, kind).metadata.annotations?.["cert-manager.io/inject-ca-from"], `${INSTALL_NAMES.namespace}/${certificate.metadata.name}`);
     }
     const c = container(objects);
-    assert.deepEqual(c.args, ["serve", "--cert-dir", "/certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS]);
+    assert.deepEqual(c.args, ["serve", "--cert-dir", "/certs", "--namespace", "$(POD_NAMESPACE)", ...SHUTDOWN_ARGS, ...LOCK_ARGS]);
     assert.deepEqual(c.volumeMounts?.find((m) => m.mountPath === "/certs"), { name: "webhook-cert", mountPath: "/certs", readOnly: true });
     assert.equal(podSpec(objects).volumes?.find((v) => v.name === "webhook-cert")?.secret?.secretName, INSTALL_NAMES.webhookSecret);
   });

@@ -85,6 +85,26 @@ describe("models add", () => {
     assert.match(wrong.stderr, /refused the token \(403\)/);
   });
 
+  it("a model the hub marks gated, even if its files are public, is locked as gated and needs a token", async () => {
+    const cwd = await folder();
+    const r = await add(cwd, ["acme/marked-gated"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /acme\/marked-gated is gated: the hub marks it gated/);
+    const ok = await add(cwd, ["acme/marked-gated"], [], { HF_TOKEN: FAKE_HUB_TOKEN });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual((await lockOf(cwd)).models.map((m) => [m.name, m.gated]), [["Acme/Marked-Gated", true]]);
+  });
+
+  it("a model of KAITO's built-in catalog needs no entry and is not looked up", async () => {
+    const cwd = await folder();
+    const before = hub.requests.length;
+    const r = await add(cwd, ["MICROSOFT/phi-4", "Qwen/Qwen3-0.6B"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /MICROSOFT\/phi-4: in KAITO v0\.12's built-in catalog \(as microsoft\/phi-4\); no lock entry needed/);
+    assert.deepEqual((await lockOf(cwd)).models.map((m) => m.name), ["Qwen/Qwen3-0.6B"]);
+    assert.ok(hub.requests.slice(before).every((q) => !q.path.includes("phi-4")));
+  });
+
   it("all or nothing: one unknown model leaves the lock as it was", async () => {
     const cwd = await folder();
     assert.equal((await add(cwd, ["Qwen/Qwen3-0.6B"])).code, 0);

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
+import { PARAMETERS } from "../../plugin/settings.js";
 import { repoPath } from "../helpers/repo.js";
 
 interface Container {
@@ -62,7 +63,8 @@ test("plugin.yaml is a ConfigManagementPlugin whose commands exist in the CLI", 
   assert.equal(`${plugin.metadata.name}-${plugin.spec.version}`, "kaito-gitops-v1");
   assert.deepEqual(plugin.spec.generate.command, ["kaito-gitops", "generate"]);
   assert.deepEqual(plugin.spec.discover.find.command, ["kaito-gitops", "discover"]);
-  assert.deepEqual(plugin.spec.parameters.static.map((p) => p.name).sort(), ["catalog", "namespace", "node-claim", "rollout-steps", "workload"]);
+  // The parameters announced are exactly those the plugin reads.
+  assert.deepEqual(plugin.spec.parameters.static.map((p) => p.name).sort(), [...PARAMETERS].sort());
 });
 
 test("argocd-cm gets the health checks under Argo CD's key names, identical to plugin/health", () => {
