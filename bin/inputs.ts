@@ -114,7 +114,9 @@ async function walk(dir: string, shown: string, state: Walk): Promise<void> {
       isFile = target.isFile();
     }
     if (isDir) await walk(path, shownPath, state);
-    else if (isFile && MANIFEST.test(entry.name) && !SKIPPED_FILES.has(entry.name)) state.files.push(path);
+    else if (!MANIFEST.test(entry.name) || SKIPPED_FILES.has(entry.name)) continue;
+    else if (isFile) state.files.push(path);
+    else state.notes.push(`${shownPath}: not a regular file (a pipe, device or socket); skipped`);
   }
 }
 
