@@ -1,9 +1,13 @@
-// Reading the manifests a command is given: files, folders (walked recursively, in sorted order)
-// and "-" for standard input. Unreadable or malformed input is reported with file:line:col.
-import { readdir, readFile, stat } from "node:fs/promises";
+// Reading the manifests a command is given: files, folders (walked recursively, in sorted order,
+// following symbolic links once each) and "-" for standard input. Only regular files are read:
+// a device (/dev/zero) never ends and a named pipe may never open. Unreadable or malformed input
+// is an InputError (exit 3) naming the path, never a stack trace.
+import { open, readdir, realpath, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import type { Stats } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { parseYamlStream, SourceError } from "../workspace/index.js";
+import { decodeManifest, parseYamlStream, SourceError } from "../workspace/index.js";
 import type { SourceDocument } from "../workspace/index.js";
 import { LOCK_API_VERSION, LOCK_FILE_NAME, LOCK_KIND } from "../workspace/models/lock-format.js";
 
@@ -26,7 +30,38 @@ export class InputError extends Error {
   }
 }
 
-async function readStream(stream: Readable): Promise<string> {
+const REASONS: Record<string, string> = {
+  ENOENT: "no such file or folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many levels of symbolic links",
+  ENOTDIR: "a path component is not a folder",
+  EISDIR: "is a folder",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/** An I/O failure as the user should read it: `path: permission denied (EACCES)`. */
+export function readFailure(path: string, err: unknown): InputError {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return new InputError(`${path}: ${REASONS[code] ?? "cannot be read"} (${code})`);
+  return new InputError(`${path}: cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+async function guarded<T>(path: string, io: () => Promise<T>): Promise<T> {
+  try {
+    return await io();
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw readFailure(path, err);
+  }
+}
+
+function notRegular(path: string, info: Stats): InputError {
+  const what = info.isFIFO() ? "a named pipe" : info.isCharacterDevice() || info.isBlockDevice() ? "a device" : info.isSocket() ? "a socket" : "not a regular file";
+  return new InputError(`${path}: ${what}, not a regular file or folder; to read it, pipe it to standard input and pass -`);
+}
+
+async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -35,44 +70,95 @@ async function readStream(stream: Readable): Promise<string> {
     if (size > MAX_INPUT_BYTES) throw new InputError(`-: standard input is larger than ${MAX_INPUT_BYTES} bytes`);
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** A regular file's bytes, checked as the file opened (not as it was listed). */
+async function readRegularFile(abs: string, shown: string): Promise<Buffer> {
+  return guarded(shown, async () => {
+    // O_NONBLOCK: opening a FIFO that replaced the file since it was listed does not hang.
+    const handle = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notRegular(shown, info);
+      if (info.size > MAX_INPUT_BYTES) throw new InputError(`${shown}: larger than ${MAX_INPUT_BYTES} bytes; not a manifest file`);
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+interface Walk {
+  readonly files: string[];
+  /** real paths of the folders entered, so a link back up is not followed forever */
+  readonly seen: Set<string>;
+  readonly notes: string[];
+}
+
+async function walk(dir: string, shown: string, state: Walk): Promise<void> {
+  const real = await guarded(shown, () => realpath(dir));
+  if (state.seen.has(real)) {
+    state.notes.push(`${shown}: a symbolic link to a folder already read; skipped`);
+    return;
+  }
+  state.seen.add(real);
+  const entries = await guarded(shown, () => readdir(dir, { withFileTypes: true }));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile() && MANIFEST.test(entry.name) && !SKIPPED_FILES.has(entry.name)) out.push(path);
+    const shownPath = join(shown, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (target === undefined) {
+        state.notes.push(`${shownPath}: a broken symbolic link; skipped`);
+        continue;
+      }
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDir) await walk(path, shownPath, state);
+    else if (!MANIFEST.test(entry.name) || SKIPPED_FILES.has(entry.name)) continue;
+    else if (isFile) state.files.push(path);
+    else state.notes.push(`${shownPath}: not a regular file (a pipe, device or socket); skipped`);
   }
+}
+
+export interface Paths {
+  readonly files: readonly string[];
+  /** what the walk skipped and why (broken links, link loops), for stderr */
+  readonly notes: readonly string[];
 }
 
 /** The files behind the arguments, in order: each argument's files sorted, folders recursively. */
 export async function expandPaths(args: readonly string[], cwd: string): Promise<string[]> {
+  return [...(await listInputs(args, cwd)).files];
+}
+
+export async function listInputs(args: readonly string[], cwd: string): Promise<Paths> {
   const files: string[] = [];
+  const notes: string[] = [];
   for (const arg of args) {
     if (arg === "-") {
       files.push("-");
       continue;
     }
     const abs = resolve(cwd, arg);
-    let info;
-    try {
-      info = await stat(abs);
-    } catch {
-      throw new InputError(`${arg}: no such file or folder`);
-    }
+    const info = await guarded(arg, () => stat(abs));
     if (info.isDirectory()) {
-      const found: string[] = [];
-      await walk(abs, found);
-      files.push(...found.map((f) => displayPath(f, cwd)));
-    } else {
+      const state: Walk = { files: [], seen: new Set(), notes };
+      await walk(abs, arg, state);
+      files.push(...state.files.map((f) => displayPath(f, cwd)));
+    } else if (info.isFile()) {
       files.push(arg);
+    } else {
+      throw notRegular(arg, info);
     }
   }
-  return files;
+  return { files, notes };
 }
 
 function displayPath(abs: string, cwd: string): string {
@@ -80,24 +166,29 @@ function displayPath(abs: string, cwd: string): string {
   return rel.startsWith("..") ? abs : rel;
 }
 
+/** The text of one input (a path from expandPaths, or "-"), decoded and checked to be text. */
+export async function readInput(file: string, cwd: string, stdin: Readable): Promise<string> {
+  const bytes = file === "-" ? await readStream(stdin) : await readRegularFile(resolve(cwd, file), file);
+  try {
+    return decodeManifest(bytes, file);
+  } catch (e) {
+    if (e instanceof SourceError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 export interface Inputs {
   readonly files: readonly string[];
   readonly docs: readonly SourceDocument[];
+  /** what the folder walk skipped, for stderr */
+  readonly notes: readonly string[];
 }
 
 export async function readDocuments(args: readonly string[], cwd: string, stdin: Readable): Promise<Inputs> {
   const docs: SourceDocument[] = [];
-  const files = await expandPaths(args, cwd);
+  const { files, notes } = await listInputs(args, cwd);
   for (const file of files) {
-    let text: string;
-    if (file === "-") {
-      text = await readStream(stdin);
-    } else {
-      const abs = resolve(cwd, file);
-      const info = await stat(abs);
-      if (info.size > MAX_INPUT_BYTES) throw new InputError(`${file}: larger than ${MAX_INPUT_BYTES} bytes; not a manifest file`);
-      text = await readFile(abs, "utf8");
-    }
+    const text = await readInput(file, cwd, stdin);
     try {
       docs.push(...parseYamlStream(text, file).filter((d) => !isModelLock(d)));
     } catch (e) {
@@ -105,5 +196,5 @@ export async function readDocuments(args: readonly string[], cwd: string, stdin:
       throw e;
     }
   }
-  return { files, docs };
+  return { files, docs, notes };
 }

@@ -43,7 +43,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     (name === undefined ? io.stderr : io.stdout).write(usage());
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  const command = commands[name];
+  // Own properties only: "constructor" or "__proto__" is not a command.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.stderr.write(`kaito-gitops: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return ExitCode.usage;

@@ -15,6 +15,7 @@ export { formatPath, formatViolation, errorsOf, warningsOf } from "./violation.j
 export { MAX_ECHO_CHARS, MAX_LINE_CHARS, MAX_VIOLATIONS, capViolations, clip, echo } from "./limits.js";
 export type { Violation, Severity } from "./violation.js";
 export { parseYamlStream, SourceError } from "./source/yaml.js";
+export { decodeManifest } from "./source/text.js";
 export type { SourceDocument, FieldPath, Position } from "./source/yaml.js";
 export * from "./kaito/types.js";
 export { kaitoProfile, isKaitoVersion } from "./kaito/profiles.js";

@@ -57,9 +57,10 @@ export async function renderPaths(
   io: CliIO,
   settings: RenderSettings,
 ): Promise<number> {
-  const { docs } = await readDocuments(paths, io.cwd, io.stdin);
+  const { docs, notes } = await readDocuments(paths, io.cwd, io.stdin);
   const result = renderObjects(sourceObjects(docs), options);
 
+  for (const note of notes) io.stderr.write(`${note}\n`);
   if (!settings.quiet) {
     for (const w of result.warnings) io.stderr.write(`${formatFinding(w)}\n`);
     for (const o of result.overrides) io.stderr.write(`${formatFinding(o, "note")}\n`);

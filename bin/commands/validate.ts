@@ -1,7 +1,7 @@
 // kaito-gitops validate PATH...: checks every Workspace as render would, prints every problem
 // with file:line:col and field path, and exits non-zero if any is an error.
 import { parseArgs } from "node:util";
-import { formatPath } from "../../workspace/index.js";
+import { formatPath, looksLikeWorkspace } from "../../workspace/index.js";
 import { formatFinding, renderObjects, sourceObjects } from "../../workspace/render/stream.js";
 import type { Finding } from "../../workspace/render/stream.js";
 import type { Command } from "../cli-io.js";
@@ -31,6 +31,13 @@ const asJson = (f: Finding): object => ({
   message: f.violation.message,
 });
 
+/** A Workspace, or a List holding one. */
+function holdsWorkspace(value: unknown): boolean {
+  if (looksLikeWorkspace(value)) return true;
+  const { kind, items } = (value ?? {}) as { kind?: unknown; items?: unknown };
+  return kind === "List" && Array.isArray(items) && items.some(looksLikeWorkspace);
+}
+
 export const run: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -51,13 +58,18 @@ export const run: Command = async (argv, io) => {
   if (positionals.length === 0) throw new UsageError("validate needs at least one file or folder (or - for stdin)");
 
   const options = await toExpandOptions(values, io.cwd, io.stdin, positionals);
-  const { files, docs } = await readDocuments(positionals, io.cwd, io.stdin);
+  const { files, docs, notes: walkNotes } = await readDocuments(positionals, io.cwd, io.stdin);
   const result = renderObjects(sourceObjects(docs), options);
+  // A file given to validate and holding no Workspace is worth a word: it may be one that did
+  // not decode as the user thinks, or the wrong file; "0 valid" alone reads like success.
+  const holding = new Set(docs.filter((d) => holdsWorkspace(d.value)).map((d) => d.file));
+  const notes = [...walkNotes, ...files.filter((f) => !holding.has(f)).map((f) => `${f}: note: no kaito.sh Workspace in this file`)];
   const failed = result.errors.length > 0 || (values.strict === true && result.warnings.length > 0);
 
   if (format === "json") {
     io.stdout.write(`${JSON.stringify({ valid: !failed, workspaces: result.workspaceCount, findings: [...result.errors, ...result.warnings].map(asJson) }, null, 2)}\n`);
   } else {
+    for (const note of notes) io.stderr.write(`${note}\n`);
     for (const e of result.errors) io.stderr.write(`${formatFinding(e)}\n`);
     for (const w of result.warnings) io.stderr.write(`${formatFinding(w)}\n`);
     const summary = `${result.workspaceCount} valid Workspace(s) in ${files.length} file(s); ${result.errors.length} error(s), ${result.warnings.length} warning(s)`;

@@ -151,14 +151,25 @@ test("discover matches folders holding a kaito.sh Workspace, and no others", () 
     "apps/plain/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
     "apps/other-workspace/ws.yaml": "apiVersion: example.com/v1\nkind: Workspace\nmetadata:\n  name: not-kaito\n",
     "apps/listed/list.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "kaito.sh/v1alpha1", kind: "Workspace", metadata: { name: "x" } }] }),
+    "apps/empty/README.md": "nothing to deploy\n",
+    "apps/broken/ws.yaml": "apiVersion: kaito.sh/v1beta1\nkind: Workspace\nmetadata:\n  name: broken\n  labels: [unclosed\n",
   });
   const yes = run("discover", join(repo, "apps/models"), argoEnv());
   assert.equal(yes.code, 0);
   assert.match(yes.stdout, /\.yaml\n$/);
-  for (const folder of ["apps/plain", "apps/other-workspace"]) {
+  // No match is no output and exit 0: cmp-server takes a non-zero exit as a failed check.
+  for (const folder of ["apps/plain", "apps/other-workspace", "apps/empty"]) {
     const no = run("discover", join(repo, folder), argoEnv());
-    assert.notEqual(no.code, 0, folder);
+    assert.equal(no.code, 0, folder);
     assert.equal(no.stdout, "", folder);
   }
   assert.equal(run("discover", join(repo, "apps/listed"), argoEnv()).code, 0, "a Workspace inside a List counts");
+  // A malformed Workspace file still matches, so generate runs and says where it breaks.
+  const broken = run("discover", join(repo, "apps/broken"), argoEnv());
+  assert.deepEqual([broken.code, broken.stdout.trim().endsWith("ws.yaml")], [0, true], broken.stderr);
+  const generated = run("generate", join(repo, "apps/broken"), argoEnv());
+  assert.notEqual(generated.code, 0);
+  assert.match(generated.stderr, /ws\.yaml:\d+:\d+: /);
+  const help = spawnSync(process.execPath, [cli, "discover", "--help"], { cwd: repo, env: argoEnv(), encoding: "utf8" });
+  assert.deepEqual([help.status, help.stdout.startsWith("Usage: kaito-gitops discover")], [0, true]);
 });

@@ -39,7 +39,10 @@ const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlStream(text: string, file: string): SourceDocument[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // resolveKnownTags: false turns YAML 1.1's !!set, !!binary, !!timestamp, !!omap and !!pairs
+  // into unresolved tags (a set of labels would otherwise become an empty map), refused below
+  // with every other tag a Kubernetes object cannot carry.
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false });
   const toPosition = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -53,6 +56,11 @@ export function parseYamlStream(text: string, file: string): SourceDocument[] {
     const error = doc.errors[0];
     if (error) {
       throw new SourceError(file, toPosition(error.pos[0]), firstLine(error.message));
+    }
+    const tag = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+    if (tag) {
+      const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, "!!") ?? "";
+      throw new SourceError(file, toPosition(tag.pos[0]), `the tag ${name} is not allowed: Kubernetes objects are plain JSON; write the value without a tag`);
     }
     if (doc.contents === null) continue;
     let value: unknown;
