@@ -1,4 +1,4 @@
-// npm run conformance [-- --corpus DIR] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
+// npm run conformance [-- --corpus DIR (default: KAITO_CONFORMANCE_CORPUS, else ../shared/conformance)] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
 //
 // Renders every Workspace of KAITO's conformance corpus for its KAITO version and compares our
 // verdict and children with KAITO's, after the normalisations in normalise.ts (KAITO's own
