@@ -184,9 +184,16 @@ export interface Inputs {
   readonly notes: readonly string[];
 }
 
-export async function readDocuments(args: readonly string[], cwd: string, stdin: Readable): Promise<Inputs> {
+/**
+ * `skip`: files that configure the command (the --settings file) and may sit among the manifests,
+ * as absolute paths; they are read apart, not rendered.
+ */
+export async function readDocuments(args: readonly string[], cwd: string, stdin: Readable, skip: readonly string[] = []): Promise<Inputs> {
   const docs: SourceDocument[] = [];
-  const { files, notes } = await listInputs(args, cwd);
+  const skipped = new Set(skip.map((p) => resolve(cwd, p)));
+  const listed = await listInputs(args, cwd);
+  const files = listed.files.filter((f) => f === "-" || !skipped.has(resolve(cwd, f)));
+  const notes = listed.notes;
   for (const file of files) {
     const text = await readInput(file, cwd, stdin);
     try {

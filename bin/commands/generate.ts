@@ -39,15 +39,17 @@ export const run: Command = async (argv, io) => {
   }
   for (const note of settings.notes) io.stderr.write(`kaito-gitops generate: ${note}\n`);
   const dir = positionals[0] ?? ".";
+  const settingsFile = settings.settingsFile && join(dir, settings.settingsFile);
   const options = expandOptions({
     kaitoVersion: settings.kaitoVersion,
     namespace: settings.namespace,
-    settings: await settingsFrom(settings.settingsFile && join(dir, settings.settingsFile), io.cwd),
+    settings: await settingsFrom(settingsFile, io.cwd),
     models: await modelsLockFrom(settings.modelsLockFile && join(dir, settings.modelsLockFile), [dir], io.cwd),
   });
   return renderPaths([dir], options, io, {
     quiet: false,
     format: "yaml",
     requireObjects: true,
+    skipFiles: settingsFile ? [settingsFile] : [],
   });
 };

@@ -40,7 +40,8 @@ export const run: Command = async (argv, io) => {
   if (format !== "yaml" && format !== "json") throw new UsageError(`--output must be yaml or json; got ${JSON.stringify(format)}`);
   if (positionals.length === 0) throw new UsageError("render needs at least one file or folder (or - for stdin)");
 
-  return renderPaths(positionals, await toExpandOptions(values, io.cwd, io.stdin, positionals), io, { quiet: values.quiet === true, format });
+  const skipFiles = values.settings === undefined ? [] : [values.settings];
+  return renderPaths(positionals, await toExpandOptions(values, io.cwd, io.stdin, positionals), io, { quiet: values.quiet === true, format, skipFiles });
 };
 
 export interface RenderSettings {
@@ -48,6 +49,8 @@ export interface RenderSettings {
   readonly format: "yaml" | "json";
   /** Refuse to print an empty stream (Argo CD would prune every object of the app). */
   readonly requireObjects?: boolean;
+  /** Files among the inputs that configure the render (the settings file): read apart, not rendered. */
+  readonly skipFiles?: readonly string[];
 }
 
 /** Render files and folders to stdout, diagnostics to stderr; all or nothing. */
@@ -57,7 +60,7 @@ export async function renderPaths(
   io: CliIO,
   settings: RenderSettings,
 ): Promise<number> {
-  const { docs, notes } = await readDocuments(paths, io.cwd, io.stdin);
+  const { docs, notes } = await readDocuments(paths, io.cwd, io.stdin, settings.skipFiles);
   const result = renderObjects(sourceObjects(docs), options);
 
   for (const note of notes) io.stderr.write(`${note}\n`);

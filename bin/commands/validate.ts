@@ -58,7 +58,7 @@ export const run: Command = async (argv, io) => {
   if (positionals.length === 0) throw new UsageError("validate needs at least one file or folder (or - for stdin)");
 
   const options = await toExpandOptions(values, io.cwd, io.stdin, positionals);
-  const { files, docs, notes: walkNotes } = await readDocuments(positionals, io.cwd, io.stdin);
+  const { files, docs, notes: walkNotes } = await readDocuments(positionals, io.cwd, io.stdin, values.settings === undefined ? [] : [values.settings]);
   const result = renderObjects(sourceObjects(docs), options);
   // A file given to validate and holding no Workspace is worth a word: it may be one that did
   // not decode as the user thinks, or the wrong file; "0 valid" alone reads like success.

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { applyPatch, mutationFor } from "../../webhook/patch.js";
 import { expand, expandOptions, looksLikeWorkspace } from "../../workspace/index.js";
+import type { KubeObject } from "../../workspace/index.js";
 import { runCli } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/repo.js";
 
@@ -29,25 +30,39 @@ const renderedWorkspaces = parseAllDocuments(rendered.stdout)
   .map((d) => d.toJS() as unknown)
   .filter(looksLikeWorkspace) as Meta[];
 
-const committed = files(repoPath("examples")).flatMap((file) =>
-  parseAllDocuments(readFileSync(file, "utf8"))
-    .map((d) => d.toJS() as unknown)
-    .filter(looksLikeWorkspace)
-    .map((ws) => ({ file: relative(repoRoot, file), ws: ws as Meta })),
-);
+interface Committed {
+  readonly file: string;
+  readonly ws: Meta;
+  /** ConfigMaps committed beside it: Argo CD applies them before the Workspace, so they exist. */
+  readonly configMaps: KubeObject[];
+}
+
+const committed: Committed[] = files(repoPath("examples")).flatMap((file) => {
+  const objects = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS() as unknown);
+  const configMaps = objects.filter((o): o is KubeObject => (o as { kind?: unknown }).kind === "ConfigMap");
+  return objects.filter(looksLikeWorkspace).map((ws) => ({ file: relative(repoRoot, file), ws: ws as Meta, configMaps }));
+});
+
+/** What the webhook is given for a Workspace in that namespace: the request's namespace and the cluster's objects. */
+const webhookOptions = ({ ws, configMaps }: Committed) => {
+  const namespace = ws.metadata.namespace ?? APP_NAMESPACE;
+  const inCluster = configMaps.map((c) => ({ ...c, metadata: { ...c.metadata, namespace: c.metadata.namespace ?? namespace } }));
+  return expandOptions({ namespace, cluster: { configMaps: inCluster, secrets: [], nodes: [] } });
+};
 
 test("every example Workspace is covered", () => {
   assert.equal(committed.length, renderedWorkspaces.length);
   assert.ok(committed.length >= 9);
 });
 
-for (const { file, ws } of committed) {
+for (const c of committed) {
+  const { file, ws } = c;
   test(`no drift: ${file} (${ws.metadata.name})`, () => {
     const namespace = ws.metadata.namespace ?? APP_NAMESPACE;
     const plugin = renderedWorkspaces.find((r) => r.metadata.name === ws.metadata.name && r.metadata.namespace === namespace);
     assert.ok(plugin, "the plugin rendered this Workspace");
     // The API server hands the webhook the object with the request's namespace filled in.
-    const options = expandOptions({ namespace });
+    const options = webhookOptions(c);
     const { patch } = mutationFor(ws, options);
     assert.ok(patch.length > 0, "a minimal Workspace gets defaults");
     assert.deepEqual(applyPatch(ws, patch), plugin);
@@ -55,17 +70,19 @@ for (const { file, ws } of committed) {
   });
 }
 
-test("the patch adds single annotation keys and never replaces metadata maps wholesale", () => {
-  const withAnnotations = { ...committed[0]!.ws, metadata: { ...committed[0]!.ws.metadata, annotations: { "argocd.argoproj.io/tracking-id": "gpu-models:kaito.sh/Workspace:x/y" } } };
-  const { patch } = mutationFor(withAnnotations, expandOptions({ namespace: APP_NAMESPACE }));
-  const annotationOps = patch.filter((op) => op.path.startsWith("/metadata/annotations"));
-  assert.deepEqual(annotationOps.map((op) => [op.op, op.path]), [["add", "/metadata/annotations/kaito.sh~1runtime"]]);
-  assert.ok(!patch.some((op) => op.path.startsWith("/status")));
+test("the patch never replaces metadata maps wholesale, nor touches status", () => {
+  const first = committed[0]!;
+  const withAnnotations = { ...first.ws, metadata: { ...first.ws.metadata, annotations: { "argocd.argoproj.io/tracking-id": "gpu-models:kaito.sh/Workspace:x/y" } } };
+  const { patch } = mutationFor(withAnnotations, webhookOptions(first));
+  for (const op of patch) {
+    assert.ok(!["/metadata", "/metadata/annotations", "/metadata/labels"].includes(op.path), `${op.op} ${op.path}`);
+    assert.ok(!op.path.startsWith("/status"), `${op.op} ${op.path}`);
+  }
 });
 
 test("the webhook's Workspace is exactly expand()'s, though it skips building the children", () => {
-  for (const { ws } of committed) {
-    const options = expandOptions({ namespace: ws.metadata.namespace ?? APP_NAMESPACE });
-    assert.deepEqual(mutationFor(ws, options).workspace, expand(ws, options).workspace);
+  for (const c of committed) {
+    const options = webhookOptions(c);
+    assert.deepEqual(mutationFor(c.ws, options).workspace, expand(c.ws, options).workspace);
   }
 });

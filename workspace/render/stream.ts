@@ -82,13 +82,24 @@ export function sourceObjects(docs: readonly SourceDocument[]): SourceObject[] {
  * ConfigMaps and Secrets committed beside the Workspaces exist in the cluster once synced: KAITO's
  * controller reads them (inference.config, tuning.config, modelAccessSecret), so the render does too.
  */
+/**
+ * ConfigMaps and Secrets committed beside the Workspaces exist in the cluster once synced, so
+ * KAITO's controller would read them. Only the ConfigMaps a Workspace names count: any other
+ * (such as KAITO's own tuning template copy in a rendered stream) is an object to pass through,
+ * and where it has a child's name it replaces that child, which gives KAITO's result too.
+ */
 function withCommittedObjects(inputs: readonly SourceObject[], options: ExpandOptions): ExpandOptions {
-  const committed = (kind: string): KubeObject[] =>
-    inputs
-      .map((src) => src.value as Partial<KubeObject> | null)
-      .filter((v): v is KubeObject => v !== null && typeof v === "object" && v.kind === kind && v.apiVersion === "v1" && typeof v.metadata === "object")
-      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? options.namespace } }));
-  const configMaps = committed("ConfigMap");
+  const values = inputs.map((src) => src.value as Partial<KubeObject> | null).filter((v): v is KubeObject => v !== null && typeof v === "object");
+  const namespaced = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? options.namespace } });
+  const committed = (kind: string): KubeObject[] => values.filter((v) => v.kind === kind && v.apiVersion === "v1" && typeof v.metadata === "object").map(namespaced);
+  const named = new Set<string>();
+  for (const v of values) {
+    if (!looksLikeWorkspace(v)) continue;
+    const ws = v as unknown as { metadata?: { namespace?: unknown }; inference?: { config?: unknown }; tuning?: { config?: unknown } };
+    const namespace = typeof ws.metadata?.namespace === "string" ? ws.metadata.namespace : options.namespace;
+    for (const name of [ws.inference?.config, ws.tuning?.config]) if (typeof name === "string") named.add(`${namespace}/${name}`);
+  }
+  const configMaps = committed("ConfigMap").filter((c) => named.has(`${c.metadata.namespace ?? ""}/${c.metadata.name ?? ""}`));
   const secrets = committed("Secret");
   if (configMaps.length === 0 && secrets.length === 0) return options;
   const { cluster } = options;
