@@ -7,6 +7,7 @@ import type { ExpandOptions, Expansion, KubeObject, Workspace } from "../workspa
 import { inServedVersion } from "../workspace/kaito/api-versions.js";
 import { kaitoVersionOf } from "../workspace/kaito/select.js";
 import { childKey } from "./objects.js";
+import { childType } from "./resources.js";
 import type { LiveObject } from "./objects.js";
 
 export type Desired = { readonly ok: true; readonly expansion: Expansion } | { readonly ok: false; readonly error: string };
@@ -22,11 +23,29 @@ export function desiredState(live: Workspace, options: ExpandOptions): Desired {
   const input: Workspace = inServedVersion({ ...live, metadata }, typeof release === "string" ? release : options.kaitoVersion);
   delete input.status;
   try {
-    return { ok: true, expansion: expand(input, options) };
+    const expansion = expand(input, options);
+    // KAITO's controller would create part of the children (a GPU node, say) and then stop for
+    // good; applying none and saying why costs nothing and wastes no GPU.
+    if (expansion.plan.reconcileError !== undefined) {
+      const advice = expansion.warnings.map((w) => w.message).join("; ");
+      return { ok: false, error: `KAITO ${expansion.plan.kaitoVersion}'s controller would stop with: ${expansion.plan.reconcileError}${advice ? ` (${advice})` : ""}` };
+    }
+    return { ok: true, expansion: { ...expansion, children: expansion.children.map(asStored) } };
   } catch (err) {
     if (err instanceof ExpansionError) return { ok: false, error: err.message };
     throw err;
   }
+}
+
+/**
+ * KAITO sends its node claims with the Workspace's namespace; the API server drops it, since they
+ * are cluster-scoped. Apply, keys and hashes use the object as it is stored.
+ */
+function asStored(child: KubeObject): KubeObject {
+  if (childType(child.kind)?.namespaced !== false || child.metadata.namespace === undefined) return child;
+  const metadata = { ...child.metadata };
+  delete metadata.namespace;
+  return { ...child, metadata };
 }
 
 export const keyOfChild = (child: KubeObject): string => childKey(child.kind, child.metadata.namespace, child.metadata.name ?? "");

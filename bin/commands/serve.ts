@@ -25,7 +25,7 @@ import type { CertificateProvider, Logger, WebhookHandle } from "../../webhook/i
 import { ExitCode } from "../cli-io.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { InputError } from "../inputs.js";
-import { expandFlagsUsage, toExpandOptions, UsageError } from "../options.js";
+import { expandFlagsUsage, kaitoVersionFlag, toExpandOptions, UsageError } from "../options.js";
 import { untilSignal } from "../signals.js";
 
 /** Names of the install bundle (kustomize/), so a default install needs no flags. */
@@ -141,6 +141,7 @@ export const run: Command = async (argv, io) => {
   const service = name("service", values.service, SERVE_DEFAULTS.service);
   // --namespace is where the webhook itself lives, not a default for Workspaces: each admission
   // request and each live Workspace names its own (as in the controller command).
+  kaitoVersionFlag(values["kaito-version"]); // a usage error before anything starts
   const expandOptions = toExpandOptions({ ...values, namespace: undefined }, io.cwd, io.stdin);
   // Observed at once; a bad settings file is reported below, after the server is up.
   expandOptions.catch(() => undefined);

@@ -7,7 +7,7 @@ import { runCli } from "../helpers/cli.js";
 test("controller --help names every flag", async () => {
   const r = await runCli(["controller", "--help"]);
   assert.equal(r.code, 0);
-  for (const flag of ["--kubeconfig", "--namespace", "--leader-elect=true|false", "--concurrency", "--log-level", "--node-claim", "--workload", "--catalog"]) {
+  for (const flag of ["--kubeconfig", "--namespace", "--leader-elect=true|false", "--concurrency", "--log-level", "--kaito-version", "--settings", "--models-lock"]) {
     assert.ok(r.stdout.includes(flag), flag);
   }
 });
@@ -21,7 +21,7 @@ for (const [args, message] of [
   [["--leader-elect=maybe"], /--leader-elect must be true or false/],
   [["--concurrency", "0"], /--concurrency must be a whole number from 1 to 64/],
   [["--log-level", "loud"], /--log-level must be one of/],
-  [["--node-claim", "Pod"], /--node-claim must be one of Machine, NodeClaim/],
+  [["--kaito-version", "v1"], /--kaito-version must be one of v0\.12, v0\.3; got "v1"/],
   [["extra"], /takes no arguments/],
   [["--namespace", ""], /--namespace must not be empty/],
 ] as const) {

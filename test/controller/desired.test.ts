@@ -70,9 +70,10 @@ describe("desiredState", () => {
     assert.notEqual(hashOfChild(deployment(a)), hashOfChild(deployment(bigger)));
   });
 
-  test("a KAITO v0.3 Workspace read back in the storage version (v1beta1) gives the children it was admitted with", () => {
-    const asStored = { ...liveWs, apiVersion: "kaito.sh/v1beta1" as const };
-    assert.deepEqual(expansion(asStored).children.map(hashOfChild), expansion(liveWs).children.map(hashOfChild));
+  test("a KAITO v0.3 Workspace read in the storage version (v1beta1) gives the children it was admitted with (v1alpha1)", () => {
+    const asWritten = { ...liveWs, apiVersion: "kaito.sh/v1alpha1" as const };
+    assert.equal(liveWs.apiVersion, "kaito.sh/v1beta1");
+    assert.deepEqual(expansion(liveWs).children.map(hashOfChild), expansion(asWritten).children.map(hashOfChild));
   });
 
   test("an invalid Workspace is reported, not thrown", () => {

@@ -1,7 +1,8 @@
 // Workspaces and live children for the controller's unit tests: real expansions of real
 // Workspaces, and children "as the cluster shows them" built from those expansions.
 import { spawnSync } from "node:child_process";
-import { expand, expandOptions } from "../../workspace/index.js";
+import { expandOptions } from "../../workspace/index.js";
+import { desiredState } from "../../controller/desired.js";
 import type { Expansion, KubeObject, Workspace } from "../../workspace/index.js";
 import { childKey } from "../../controller/objects.js";
 import type { LiveObject } from "../../controller/objects.js";
@@ -11,14 +12,15 @@ export const NOW = new Date("2026-01-02T03:04:05Z");
 export const EARLIER = "2026-01-01T00:00:00Z";
 
 /**
- * Most status cases run against KAITO v0.3's children (a Machine and a Deployment: the kinds whose
+ * Workspaces as the controller reads them: in the storage version (v1beta1), whatever version they
+ * were written in. Most status cases run against KAITO v0.3's children (a Machine and a Deployment: the kinds whose
  * readiness has the most ways to go wrong); the multi-node case uses v0.12's StatefulSet.
  */
 const SEED_ERA = { annotations: { "kaito-gitops.io/kaito-version": "v0.3" } };
 
 export function inferenceWorkspace(overrides: Partial<Workspace> = {}, generation = 1): Workspace {
   return {
-    apiVersion: "kaito.sh/v1alpha1",
+    apiVersion: "kaito.sh/v1beta1",
     kind: "Workspace",
     metadata: { name: "phi", namespace: "models", uid: "ws-uid-1", generation, resourceVersion: "100", ...SEED_ERA },
     resource: { instanceType: "Standard_NC12s_v3", labelSelector: { matchLabels: { apps: "phi" } } },
@@ -29,7 +31,7 @@ export function inferenceWorkspace(overrides: Partial<Workspace> = {}, generatio
 
 export function tuningWorkspace(): Workspace {
   return {
-    apiVersion: "kaito.sh/v1alpha1",
+    apiVersion: "kaito.sh/v1beta1",
     kind: "Workspace",
     metadata: { name: "tune", namespace: "models", uid: "ws-uid-2", generation: 1, resourceVersion: "200", ...SEED_ERA },
     resource: { instanceType: "Standard_NC12s_v3", labelSelector: { matchLabels: { apps: "tune" } } },
@@ -42,10 +44,13 @@ export function tuningWorkspace(): Workspace {
   };
 }
 
+/** The controller's desired step, which checks a v0.3 Workspace as the v1alpha1 it was admitted as. */
 export function expansionOf(ws: Workspace): Expansion {
   // The controller reads the model-access Secret from the cluster; here it exists.
   const secrets = [{ apiVersion: "v1", kind: "Secret", metadata: { name: "hf-token", namespace: "models" }, data: { HF_TOKEN: "aGY=" } }];
-  return expand(ws, expandOptions({ cluster: { configMaps: [], secrets, nodes: [] }, assumeNamedSecrets: false }));
+  const desired = desiredState(ws, expandOptions({ cluster: { configMaps: [], secrets, nodes: [] }, assumeNamedSecrets: false }));
+  if (!desired.ok) throw new Error(desired.error);
+  return desired.expansion;
 }
 
 export const keyOf = (c: KubeObject | LiveObject): string => childKey(c.kind ?? "", c.metadata?.namespace, c.metadata?.name ?? "");

@@ -40,12 +40,13 @@ test("render examples/ prints every Workspace defaulted plus its children as one
   assert.equal(run.code, 0, run.stderr);
   const docs = docsOf(run.stdout);
   const workspaces = docs.filter((d) => d.kind === "Workspace");
-  assert.equal(workspaces.length, 9);
+  assert.equal(workspaces.length, 10);
   for (const ws of workspaces) {
     const resource = ws.resource as { count?: number };
-    assert.ok(typeof resource.count === "number", "count is recorded in the expanded Workspace");
+    assert.equal(resource.count, 1, "KAITO's CRD default is written into the Workspace");
   }
-  for (const kind of ["Machine", "ConfigMap", "Service", "Deployment", "StatefulSet", "Job"]) {
+  // v0.12 (the default) and the seed-era examples pinned to v0.3.
+  for (const kind of ["NodeClaim", "Machine", "ConfigMap", "Service", "Deployment", "StatefulSet", "Job"]) {
     assert.ok(docs.some((d) => d.kind === kind), `a ${kind} is rendered`);
   }
 });
@@ -89,11 +90,11 @@ test("an input object with a generated child's kind, namespace and name replaces
   const override = `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: phi\n  namespace: default\nspec:\n  type: LoadBalancer\n  selector:\n    kaito.sh/workspace: phi\n  ports:\n    - port: 80\n      targetPort: 5000\n`;
   const run = await runCli(["render", "-"], { stdin: minimal + override });
   assert.equal(run.code, 0, run.stderr);
-  const services = docsOf(run.stdout).filter((d) => d.kind === "Service");
+  const services = docsOf(run.stdout).filter((d) => d.kind === "Service" && (d.metadata as { name: string }).name === "phi");
   assert.equal(services.length, 1, "the override is not emitted twice");
   assert.equal((services[0]?.spec as { type: string }).type, "LoadBalancer");
   const kinds = kindsOf(run.stdout);
-  assert.ok(kinds.indexOf("Service") < kinds.indexOf("Deployment"), "the override takes the child's place");
+  assert.ok(kinds.indexOf("Service") < kinds.indexOf("StatefulSet"), "the override takes the child's place");
   assert.match(run.stderr, /-:\d+:\d+: note: Service default\/phi: replaces the Service default\/phi generated for Workspace default\/phi/);
 });
 
@@ -113,7 +114,7 @@ test("invalid Workspace: file:line:col, kind/name and field path; nothing half-w
   assert.equal(run.stdout, "", "valid files are not printed when another is invalid");
   assert.match(run.stderr, /b-bad\.yaml:\d+:\d+: error: Workspace default\/phi: resource\.labelSelector\.matchLabel: unknown field \(did you mean "matchLabels"\?\)/);
   const preset = await runCli(["render", "-"], { stdin: minimal.replace("name: phi-3-mini-4k-instruct", "name: phi-3-mini") });
-  assert.match(preset.stderr, /-:12:11: error: Workspace default\/phi: inference\.preset\.name: unknown preset "phi-3-mini" \(did you mean "phi-3-mini-4k-instruct"/);
+  assert.match(preset.stderr, /-:12:11: error: Workspace default\/phi: inference\.preset\.name: unsupported preset "phi-3-mini": .*\(did you mean "phi-3-mini-4k-instruct"/);
   assert.match(preset.stderr, /nothing was written/);
 });
 
@@ -134,23 +135,25 @@ test("render -o json prints a v1 List", async () => {
 test("validate: 0 and a summary on good input, 1 with every problem on bad input", async () => {
   const good = await runCli(["validate", "examples/"]);
   assert.equal(good.code, 0, good.stderr);
-  assert.match(good.stdout, /^ok: 9 valid Workspace\(s\) in 9 file\(s\); 0 error\(s\)/);
+  assert.match(good.stdout, /^ok: 10 valid Workspace\(s\) in 10 file\(s\); 0 error\(s\)/);
   const bad = await runCli(["validate", "-"], { stdin: minimal.replace("Standard_NC24ads_A100_v4", "Standard_NC24ads_A100") });
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /resource\.instanceType: unknown instance type "Standard_NC24ads_A100" \(did you mean "Standard_NC24ads_A100_v4"/);
+  assert.match(bad.stderr, /resource\.instanceType: .*Standard_NC24ads_A100_v4/);
   assert.match(bad.stdout, /^invalid: /);
   const json = await runCli(["validate", "-o", "json", "-"], { stdin: minimal.replace("Standard_NC24ads_A100_v4", "Standard_NC24ads_A100") });
   const report = JSON.parse(json.stdout) as { valid: boolean; findings: { field: string; line: number; rule: string }[] };
   assert.equal(report.valid, false);
-  assert.deepEqual(report.findings.map((f) => [f.field, f.line, f.rule]), [["resource.instanceType", 6, "resource.instanceType.unknown"]]);
+  assert.ok(report.findings.some((f) => f.field === "resource.instanceType" && f.line === 6), JSON.stringify(report.findings));
 });
 
 test("validate --strict fails on warnings", async () => {
-  const deprecated = minimal.replace("Standard_NC24ads_A100_v4", "Standard_NC6s_v3");
-  assert.equal((await runCli(["validate", "-"], { stdin: deprecated })).code, 0);
-  const strict = await runCli(["validate", "--strict", "-"], { stdin: deprecated });
+  // A gated model's Secret: a render cannot see it, so it is assumed to exist, with a warning.
+  const gated = minimal.replace("name: phi-3-mini-4k-instruct", "name: meta-llama/Llama-3.1-8B-Instruct\n    presetOptions:\n      modelAccessSecret: hf-token");
+  const lenient = await runCli(["validate", "-"], { stdin: gated });
+  assert.equal(lenient.code, 0, lenient.stderr);
+  const strict = await runCli(["validate", "--strict", "-"], { stdin: gated });
   assert.equal(strict.code, 1);
-  assert.match(strict.stderr, /warning: .*resource\.instanceType: Standard_NC6s_v3/);
+  assert.match(strict.stderr, /warning: .*modelAccessSecret: Secret default\/hf-token is taken to exist/);
 });
 
 test("usage errors exit 2 and say what is wrong", async () => {
@@ -160,9 +163,9 @@ test("usage errors exit 2 and say what is wrong", async () => {
   const unknownFlag = await runCli(["render", "--frobnicate", "x"]);
   assert.equal(unknownFlag.code, 2);
   assert.match(unknownFlag.stderr, /--frobnicate/);
-  const badKind = await runCli(["render", "--node-claim", "Node", "examples/"]);
-  assert.equal(badKind.code, 2);
-  assert.match(badKind.stderr, /--node-claim must be one of Machine, NodeClaim/);
+  const badVersion = await runCli(["render", "--kaito-version", "v0.7", "examples/"]);
+  assert.equal(badVersion.code, 2);
+  assert.match(badVersion.stderr, /--kaito-version must be one of v0\.12, v0\.3; got "v0\.7"/);
   const unknownCommand = await runCli(["rendr"]);
   assert.equal(unknownCommand.code, 2);
   assert.match(unknownCommand.stderr, /unknown command "rendr"/);

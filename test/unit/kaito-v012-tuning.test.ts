@@ -6,7 +6,7 @@ import { test } from "node:test";
 import type { TuningSpec } from "../../workspace/api/types.js";
 import type { KubeObject } from "../../workspace/expand/meta.js";
 import { registryName, tuningChildren as generateTuning, tuningViolations } from "../../workspace/kaito/v0_12/tuning/index.js";
-import { gpuConfigBySku, supportedSkus } from "../../workspace/kaito/v0_12/gpu/config.js";
+import { gpuConfigBySku } from "../../workspace/kaito/v0_12/gpu/config.js";
 import { modelIdOf } from "../../workspace/kaito/v0_12/models/resolve.js";
 import type { TuningRequest } from "../../workspace/kaito/v0_12/tuning/index.js";
 import { dataUrlProblem } from "../../workspace/kaito/v0_12/tuning/data-url.js";
@@ -44,7 +44,6 @@ function requestFor(c: CorpusCase): TuningRequest {
     instanceType,
     cloudProvider: c.settings.cloudProvider,
     gpuCount: gpuConfigBySku(c.settings.cloudProvider, instanceType)?.gpuCount,
-    knownInstanceTypes: supportedSkus(c.settings.cloudProvider),
     model: { id: modelIdOf(ws.tuning.preset?.name ?? "") },
     affinityLabels: Object.entries(ws.resource.labelSelector?.matchLabels ?? {}),
     cluster: { ...c.cluster, configMaps: [...c.committed.filter((o) => o.kind === "ConfigMap"), ...c.cluster.configMaps] },

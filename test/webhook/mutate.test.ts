@@ -65,7 +65,8 @@ describe("POST /mutate", () => {
     assert.equal(response.status, undefined);
     assert.deepEqual(applied(object, response.patch), expanded(object));
     const paths = decodePatch(response.patch).map((op) => `${op.op} ${op.path}`).sort();
-    assert.deepEqual(paths, ["add /inference/preset/accessMode", "add /metadata/annotations", "add /resource/count"]);
+    // KAITO's CRD defaults; KAITO itself adds no annotation at admission.
+    assert.deepEqual(paths, ["add /inference/preset/accessMode", "add /resource/count"]);
   });
 
   it("takes the namespace from the request when the object has none", async () => {
@@ -89,7 +90,8 @@ describe("POST /mutate", () => {
     const object = asKubectlApplied(phi3());
     const response = await mutateBody(admissionReview({ object }));
     const ops = decodePatch(response.patch);
-    assert.ok(ops.some((op) => op.op === "add" && op.path === "/metadata/annotations/kaito.sh~1runtime"), JSON.stringify(ops));
+    assert.ok(ops.some((op) => op.op === "add" && op.path === "/resource/count"), JSON.stringify(ops));
+    assert.ok(!ops.some((op) => op.path.startsWith("/metadata/annotations")), "the user's annotations untouched");
     assert.ok(!ops.some((op) => op.path.startsWith("/metadata/managedFields")), "managedFields untouched");
     assert.deepEqual(applied(object, response.patch), expanded(object));
   });
@@ -137,7 +139,7 @@ describe("POST /mutate", () => {
   it("refuses a Workspace it cannot default: 422 Invalid, every violation with its field path", async () => {
     const object = phi3();
     (object["inference"] as { preset: { name: string } }).preset.name = "phi-3-mini";
-    (object["resource"] as Record<string, unknown>)["instanceType"] = "Standard_NC24ads_A100";
+    (object["inference"] as { adapters?: unknown[] }).adapters = [{ source: { name: "a", image: "registry.example.com/a:1" }, strength: "0.5" }];
     const response = await mutateBody(admissionReview({ object }));
     assert.equal(response.allowed, false);
     assert.equal(response.patch, undefined);
@@ -147,11 +149,12 @@ describe("POST /mutate", () => {
     assert.equal(status.reason, "Invalid");
     const [header, ...rest] = status.message.split("\n");
     assert.equal(header, 'Workspace "workspace-phi-3-mini" is invalid:');
-    assert.ok(rest.some((l) => l.startsWith("inference.preset.name: unknown preset")), status.message);
-    assert.ok(rest.some((l) => l.startsWith("resource.instanceType: unknown instance type")), status.message);
+    assert.ok(rest.some((l) => l.startsWith('inference.preset.name: unsupported preset "phi-3-mini"')), status.message);
+    // KAITO v0.12 refuses an adapter strength with the vLLM runtime.
+    assert.ok(rest.some((l) => l.startsWith("inference.adapters[0].strength: ")), status.message);
     assert.deepEqual(
       status.details?.causes?.map((c) => c.field).sort(),
-      ["inference.preset.name", "resource.instanceType"],
+      ["inference.adapters[0].strength", "inference.preset.name"],
     );
     assert.equal(status.details?.kind, "Workspace");
     assert.equal(status.details?.group, "kaito.sh");
@@ -237,7 +240,7 @@ describe("POST /mutate", () => {
     assert.equal(line["operation"], "CREATE");
     assert.equal(line["object"], "default/logged");
     assert.equal(line["result"], "patched");
-    assert.equal(line["patchOperations"], 3);
+    assert.equal(line["patchOperations"], 2);
     assert.equal(typeof line["durationMs"], "number");
     assert.equal(JSON.stringify(line).includes("phi-3-mini-4k-instruct"), false, "the object itself is not logged");
   });

@@ -131,7 +131,8 @@ export function renderObjects(inputs: readonly SourceObject[], given: ExpandOpti
       if (result.plan.reconcileError !== undefined) {
         // KAITO would admit it and then never create the workload: a render that printed the
         // partial set would sync a Workspace that cannot run.
-        const message = `KAITO's controller would stop here: ${result.plan.reconcileError}; commit the objects it reads beside the Workspace, or pass them with --cluster`;
+        // The warnings above say which field and what to do; this is KAITO's own error text.
+        const message = `KAITO ${result.plan.kaitoVersion} admits this Workspace, but its controller would stop with: ${result.plan.reconcileError}`;
         errors.push(finding(src, violationError("reconcile", [], message)));
         return;
       }

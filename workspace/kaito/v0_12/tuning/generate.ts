@@ -7,7 +7,7 @@ import { errorsOf } from "../../../violation.js";
 import type { KaitoContext, KaitoOutcome } from "../../types.js";
 import { DEFAULT_NODE_DISK, nodeClaims } from "../children/nodeclaim.js";
 import { namespaceOf } from "../children/meta.js";
-import { gpuConfigBySku, supportedSkus } from "../gpu/config.js";
+import { gpuConfigBySku } from "../gpu/config.js";
 import { isValidPresetName, modelIdOf, resolveModel } from "../models/resolve.js";
 import { nodeAutoProvisioning, sanitizedMatchLabels } from "../workspace.js";
 import { tuningChildren } from "./index.js";
@@ -44,7 +44,6 @@ export function generateTuning(ws: Workspace, ctx: KaitoContext): KaitoOutcome {
     instanceType,
     cloudProvider: ctx.settings.cloudProvider,
     gpuCount: gpuConfigBySku(ctx.settings.cloudProvider, instanceType)?.gpuCount,
-    knownInstanceTypes: supportedSkus(ctx.settings.cloudProvider),
     model: resolution.ok ? { id: modelIdOf(presetName) } : { error: resolution.reason },
     affinityLabels: sanitizedMatchLabels(ws.resource?.labelSelector) ?? [],
     cluster: ctx.cluster,

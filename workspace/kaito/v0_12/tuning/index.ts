@@ -14,6 +14,7 @@ import { TUNABLE_MODELS, weightsImage } from "./params.js";
 import { trainingOutputDir } from "./training-config.js";
 import { RELEASE_NAMESPACE, TEMPLATE_NAMES, chartTemplate } from "./templates.js";
 import { findConfigMap } from "./validate.js";
+import { unknownSkuAdvice } from "../gpu/unknown-sku.js";
 
 export { tuningViolations } from "./validate.js";
 export type { TuningValidationInput } from "./validate.js";
@@ -29,8 +30,6 @@ export interface TuningRequest {
   readonly cloudProvider: CloudProvider;
   /** GPUs per node of the instance type in KAITO's SKU table; undefined when the table lacks it. */
   readonly gpuCount: number | undefined;
-  /** Instance types KAITO's SKU table has for this cloud (to suggest one). */
-  readonly knownInstanceTypes: readonly string[];
   /**
    * The preset as KAITO's model registry resolves it: the Hugging Face id (any case), or the error
    * KAITO's controller gets resolving it.
@@ -98,7 +97,7 @@ export function tuningChildren(req: TuningRequest): TuningChildren {
         ["resource", "instanceType"],
         sku === ""
           ? "KAITO v0.12 cannot tune on bring-your-own nodes: its controller looks the GPUs up by resource.instanceType, which a bring-your-own Workspace must leave empty, so the tuning Job is never created"
-          : `KAITO v0.12 has no GPU facts for instance type ${sku} (${req.cloudProvider}; GPUs below CUDA compute capability 8.0 such as K80, M60, T4 and V100 were removed): its webhook admits the Workspace but its controller never creates the tuning Job. Choose one of ${req.knownInstanceTypes.join(", ")}`,
+          : unknownSkuAdvice(sku, req.cloudProvider, "the tuning Job"),
       ),
     ]);
   }
