@@ -44,7 +44,7 @@ export function generateV012(input: Workspace, ctx: KaitoContext): KaitoOutcome 
   if (violations.length > 0 && !model?.ok) return { verdict: "rejected", violations };
   const outcome = renderInference(ws, ctx, model);
   if (outcome.verdict !== "accepted") return outcome;
-  return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations), ...adviseInference(ws)] };
+  return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations), ...adviseInference(ws, ctx)] };
 }
 
 export const v0_12: KaitoProfile = {

@@ -188,7 +188,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   const adapters = inference.adapters ?? [];
   if (preset) {
     if (!isValidPresetName(preset.name)) {
-      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unsupported preset ${JSON.stringify(preset.name.slice(0, 128))}: use a Hugging Face id (org/name) or one of KAITO's legacy preset names${nearestPresets(preset.name)}`)];
+      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unknown preset ${JSON.stringify(preset.name.slice(0, 128))}${nearestPresets(preset.name)}; use a Hugging Face id (org/name) or one of KAITO's preset names`)];
     }
     if (model && !model.ok) return [...out, error("kaito.model", ["inference", "preset", "name"], model.reason)];
     if (model?.ok) {
@@ -248,8 +248,18 @@ export function validateInference(ws: Workspace, ctx: KaitoContext, model: Resol
  * checks adapters only when a Workspace is updated, so an adapter it admits today makes every
  * later update of the Workspace fail.
  */
-export function adviseInference(ws: Workspace): Violation[] {
+export function adviseInference(ws: Workspace, ctx: KaitoContext): Violation[] {
   const out: Violation[] = [];
+  const instanceType = ws.resource?.instanceType;
+  if (instanceType && nodeAutoProvisioning(ctx.settings) && !gpuConfigBySku(ctx.settings.cloudProvider, instanceType)) {
+    out.push(
+      warning(
+        "kaito.instanceType",
+        ["resource", "instanceType"],
+        `${instanceType.slice(0, 64)} is not a GPU size KAITO v0.12 knows (removed, or never listed); KAITO admits the Workspace but its controller cannot size or run it${didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider))}`,
+      ),
+    );
+  }
   (ws.inference?.adapters ?? []).forEach((a, i) => {
     const later = "KAITO admits it now but refuses any later update of this Workspace";
     if (a.strength !== undefined) {

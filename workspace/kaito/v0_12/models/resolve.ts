@@ -54,7 +54,7 @@ export const nearestPresets = (name: string): string => didYouMean(name.slice(0,
 /** The preset for a name, as KAITO's model registry would produce it, or why there is none. */
 export function resolveModel(name: string, lock: ModelLock, options: ResolveOptions): Resolution {
   const id = modelIdOf(name);
-  if (!id.includes("/")) return { ok: false, reason: `${shown(id)} is neither a Hugging Face id (org/name) nor one of KAITO's preset names${nearestPresets(id)}` };
+  if (!id.includes("/")) return { ok: false, reason: `unknown preset ${JSON.stringify(shown(id))}${nearestPresets(id)}; use a Hugging Face id (org/name) or one of KAITO's preset names` };
   const fromCatalog = catalogFacts(id);
   if (fromCatalog) return { ok: true, preset: presetFor(id, fromCatalog), source: "catalog" };
   const locked = lockFacts(lock, id);
