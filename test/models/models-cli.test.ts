@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { HubClient, retryAfterMs } from "../../hub/client.js";
+import { writeLockFile } from "../../hub/lock-file.js";
 import { resolveModel } from "../../hub/resolve.js";
 import { parseModelLock } from "../../workspace/models/lock.js";
 import { runCli } from "../helpers/cli.js";
@@ -284,6 +285,19 @@ describe("models add --from-dir", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no \.safetensors or \.bin files and no model\.safetensors\.index\.json/);
     assert.equal((await runCli(["models", "add", "a/b", "c/d", "--from-dir", "empty"], { cwd })).code, 2);
+  });
+});
+
+describe("writing the lock", () => {
+  it("an interrupted write leaves no temporary file and the old lock in place", async () => {
+    const cwd = await folder();
+    // A folder where the lock should go: the final rename fails after the temporary file is written.
+    await mkdir(join(cwd, "kaito-models.lock.yaml", "inside"), { recursive: true });
+    await assert.rejects(writeLockFile(join(cwd, "kaito-models.lock.yaml"), { models: [] }));
+    assert.deepEqual(await filesIn(cwd), ["kaito-models.lock.yaml"]);
+    const r = await add(cwd, ["Qwen/Qwen3-0.6B"]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /kaito-models\.lock\.yaml: not a file/);
   });
 });
 
