@@ -17,6 +17,8 @@ export interface FakeRepo {
   readonly config?: string;
   /** Refuse requests without the token with 401 (and a wrong token with 403). */
   readonly gated?: boolean;
+  /** Other files the resolve route serves (e.g. Mistral's params.json), by name. */
+  readonly files?: Readonly<Record<string, string>>;
   /** Answer config.json with a 302 to this URL (as the hub sends large files to its CDN). */
   readonly configRedirect?: string;
   /** Say `gated: "manual"` in the model information but serve files to anyone (as the real hub may). */
@@ -159,6 +161,7 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
       return res.end();
     }
     if (file === "config.json" && repo.config !== undefined) return json(200, repo.config);
+    if (file !== undefined && repo.files?.[file] !== undefined) return json(200, repo.files[file]);
     return json(404, { error: "Entry not found" });
   };
 

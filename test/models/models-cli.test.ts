@@ -106,6 +106,26 @@ describe("models add", () => {
     assert.ok(hub.requests.slice(before).every((q) => !q.path.includes("phi-4")));
   });
 
+  it("Mistral's consolidated format: its weights alone, mistral formats, params.json when config.json is missing", async () => {
+    hub.setRepo({
+      id: "mistralai/Ministral-3-Tiny",
+      tree: JSON.stringify([
+        { type: "file", path: "consolidated.safetensors", size: Math.round(4.35 * 2 ** 30) },
+        { type: "file", path: "model-00001-of-00002.safetensors", size: 2 ** 30 },
+        { type: "file", path: "params.json", size: 300 },
+      ]),
+      files: { "params.json": JSON.stringify({ dim: 3072, n_layers: 26, n_heads: 32, n_kv_heads: 8, head_dim: 128, max_seq_len: 262144 }) },
+    });
+    const cwd = await folder();
+    const r = await add(cwd, ["mistralai/ministral-3-tiny"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [m] = (await lockOf(cwd)).models;
+    assert.deepEqual(
+      [m?.modelFileSize, m?.architectures, m?.hiddenSize, m?.numHiddenLayers, m?.numKeyValueHeads, m?.headDim, m?.modelTokenLimit, m?.loadFormat, m?.configFormat, m?.tokenizerMode],
+      ["4.35Gi", ["Mistral3ForConditionalGeneration"], 3072, 26, 8, 128, 262144, "mistral", "mistral", "mistral"],
+    );
+  });
+
   it("follows the hub's redirect to another host without the token", async () => {
     const cdn = await startFakeHub({ corpus: false });
     try {
