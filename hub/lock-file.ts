@@ -9,14 +9,15 @@ import { MAX_LOCK_BYTES, parseModelLock, serializeModelLock } from "../workspace
 
 /** The lock at `path`; a missing file is an empty lock when `missingOk`. Throws ModelLockError. */
 export async function readLockFile(path: string, shown: string, missingOk: boolean): Promise<ModelLock> {
-  let size: number;
+  let info;
   try {
-    size = (await stat(path)).size;
+    info = await stat(path);
   } catch {
     if (missingOk) return emptyModelLock;
     throw new LockFileError(`${shown}: no such model lock`);
   }
-  if (size > MAX_LOCK_BYTES) throw new LockFileError(`${shown}: larger than ${MAX_LOCK_BYTES} bytes; not a model lock`);
+  if (!info.isFile()) throw new LockFileError(`${shown}: not a file`);
+  if (info.size > MAX_LOCK_BYTES) throw new LockFileError(`${shown}: larger than ${MAX_LOCK_BYTES} bytes; not a model lock`);
   return parseModelLock(await readFile(path, "utf8"), shown);
 }
 

@@ -22,4 +22,3 @@ export { kaitoProfile, isKaitoVersion } from "./kaito/profiles.js";
 export type { ModelFacts } from "./models/facts.js";
 export { parseModelLock, serializeModelLock, findLockedModel, withLockedModels, lockDrift, ModelLockError } from "./models/lock.js";
 export { LOCK_FILE_NAME } from "./models/lock-format.js";
-export { unknownModelMessage, addModelCommand } from "./models/messages.js";

@@ -17,6 +17,10 @@ export interface FakeRepo {
   readonly config?: string;
   /** Refuse requests without the token with 401 (and a wrong token with 403). */
   readonly gated?: boolean;
+  /** Other files the resolve route serves (e.g. Mistral's params.json), by name. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Answer config.json with a 302 to this URL (as the hub sends large files to its CDN). */
+  readonly configRedirect?: string;
   /** Say `gated: "manual"` in the model information but serve files to anyone (as the real hub may). */
   readonly markedGated?: boolean;
   readonly sha?: string;
@@ -96,6 +100,8 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
       res.end(text);
     };
+    // The "CDN": any file under /cdn/ is a small model configuration.
+    if (url.pathname.startsWith("/cdn/")) return json(200, smallConfig);
     if (!route) return json(404, { error: "Not Found" });
     const key = (route[1] as string).toLowerCase();
     const [kind, rev, file] = [route[2] as string, route[3] as string, route[4]];
@@ -150,7 +156,12 @@ export async function startFakeHub(options: { https?: boolean; corpus?: boolean 
       pump();
       return;
     }
+    if (file === "config.json" && repo.configRedirect !== undefined) {
+      res.writeHead(302, { location: repo.configRedirect, "content-length": "0" });
+      return res.end();
+    }
     if (file === "config.json" && repo.config !== undefined) return json(200, repo.config);
+    if (file !== undefined && repo.files?.[file] !== undefined) return json(200, repo.files[file]);
     return json(404, { error: "Entry not found" });
   };
 

@@ -4,7 +4,6 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { ModelFacts } from "../../workspace/models/facts.js";
 import { findLockedModel, lockDrift, parseModelLock, serializeModelLock, withLockedModels } from "../../workspace/models/lock.js";
-import { unknownModelMessage } from "../../workspace/models/messages.js";
 
 const qwen: ModelFacts = {
   name: "Qwen/Qwen2.5-7B-Instruct",
@@ -87,10 +86,5 @@ describe("model lock", () => {
     assert.equal(findLockedModel(lock, "qwen/qwen2.5-7b-instruct")?.revision, "b".repeat(40));
     assert.deepEqual(lockDrift(qwen, moved).map((d) => d.split(":")[0]), ["name", "revision", "modelFileSize"]);
     assert.deepEqual(lockDrift(qwen, { ...qwen, gated: false }), []);
-  });
-
-  it("says which command adds a model it does not know", () => {
-    assert.match(unknownModelMessage("acme/fancy-7b"), /kaito-gitops models add acme\/fancy-7b/);
-    assert.match(unknownModelMessage("fancy"), /Hugging Face id/);
   });
 });

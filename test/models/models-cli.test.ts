@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { HubClient } from "../../hub/client.js";
+import { HubClient, retryAfterMs } from "../../hub/client.js";
+import { writeLockFile } from "../../hub/lock-file.js";
 import { resolveModel } from "../../hub/resolve.js";
 import { parseModelLock } from "../../workspace/models/lock.js";
 import { runCli } from "../helpers/cli.js";
@@ -103,6 +104,40 @@ describe("models add", () => {
     assert.match(r.stderr, /MICROSOFT\/phi-4: in KAITO v0\.12's built-in catalog \(as microsoft\/phi-4\); no lock entry needed/);
     assert.deepEqual((await lockOf(cwd)).models.map((m) => m.name), ["Qwen/Qwen3-0.6B"]);
     assert.ok(hub.requests.slice(before).every((q) => !q.path.includes("phi-4")));
+  });
+
+  it("Mistral's consolidated format: its weights alone, mistral formats, params.json when config.json is missing", async () => {
+    hub.setRepo({
+      id: "mistralai/Ministral-3-Tiny",
+      tree: JSON.stringify([
+        { type: "file", path: "consolidated.safetensors", size: Math.round(4.35 * 2 ** 30) },
+        { type: "file", path: "model-00001-of-00002.safetensors", size: 2 ** 30 },
+        { type: "file", path: "params.json", size: 300 },
+      ]),
+      files: { "params.json": JSON.stringify({ dim: 3072, n_layers: 26, n_heads: 32, n_kv_heads: 8, head_dim: 128, max_seq_len: 262144 }) },
+    });
+    const cwd = await folder();
+    const r = await add(cwd, ["mistralai/ministral-3-tiny"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [m] = (await lockOf(cwd)).models;
+    assert.deepEqual(
+      [m?.modelFileSize, m?.architectures, m?.hiddenSize, m?.numHiddenLayers, m?.numKeyValueHeads, m?.headDim, m?.modelTokenLimit, m?.loadFormat, m?.configFormat, m?.tokenizerMode],
+      ["4.35Gi", ["Mistral3ForConditionalGeneration"], 3072, 26, 8, 128, 262144, "mistral", "mistral", "mistral"],
+    );
+  });
+
+  it("follows the hub's redirect to another host without the token", async () => {
+    const cdn = await startFakeHub({ corpus: false });
+    try {
+      hub.setRepo({ id: "Acme/Gated-Redirect", tree: JSON.stringify([{ type: "file", path: "model.safetensors", size: 2 ** 30 }]), gated: true, configRedirect: `${cdn.url}/cdn/config.json` });
+      const cwd = await folder();
+      const r = await add(cwd, ["acme/gated-redirect"], [], { HF_TOKEN: FAKE_HUB_TOKEN });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(cdn.requests, [{ path: "/cdn/config.json", authorization: false }]);
+      assert.deepEqual((await lockOf(cwd)).models.map((m) => [m.name, m.modelFileSize, m.gated]), [["Acme/Gated-Redirect", "1.00Gi", true]]);
+    } finally {
+      await cdn.close();
+    }
   });
 
   it("all or nothing: one unknown model leaves the lock as it was", async () => {
@@ -270,5 +305,46 @@ describe("models add --from-dir", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no \.safetensors or \.bin files and no model\.safetensors\.index\.json/);
     assert.equal((await runCli(["models", "add", "a/b", "c/d", "--from-dir", "empty"], { cwd })).code, 2);
+  });
+});
+
+describe("writing the lock", () => {
+  it("an interrupted write leaves no temporary file and the old lock in place", async () => {
+    const cwd = await folder();
+    // A folder where the lock should go: the final rename fails after the temporary file is written.
+    await mkdir(join(cwd, "kaito-models.lock.yaml", "inside"), { recursive: true });
+    await assert.rejects(writeLockFile(join(cwd, "kaito-models.lock.yaml"), { models: [] }));
+    assert.deepEqual(await filesIn(cwd), ["kaito-models.lock.yaml"]);
+    const r = await add(cwd, ["Qwen/Qwen3-0.6B"]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /kaito-models\.lock\.yaml: not a file/);
+  });
+});
+
+describe("Retry-After", () => {
+  it("reads seconds and HTTP dates", () => {
+    const now = Date.parse("2026-12-02T01:00:00Z");
+    assert.equal(retryAfterMs("3", now), 3000);
+    assert.equal(retryAfterMs("Wed, 02 Dec 2026 01:00:05 GMT", now), 5000);
+    assert.equal(retryAfterMs("Wed, 02 Dec 2026 00:00:00 GMT", now), 0);
+    assert.equal(retryAfterMs("soon", now), undefined);
+    assert.equal(retryAfterMs(undefined, now), undefined);
+  });
+});
+
+describe("locks beside the inputs", () => {
+  it("are merged; the same model pinned differently in two of them is an error naming both", async () => {
+    const cwd = await folder();
+    await mkdir(join(cwd, "a"));
+    await mkdir(join(cwd, "b"));
+    assert.equal((await add(join(cwd, "a"), ["Qwen/Qwen3-0.6B"])).code, 0);
+    assert.equal((await add(join(cwd, "b"), ["Qwen/Qwen3-0.6B", "TinyLlama/TinyLlama-1.1B-Chat-v1.0"])).code, 0);
+    const same = await runCli(["validate", "a", "b"], { cwd });
+    assert.equal(same.code, 0, same.stderr);
+    const lockB = join(cwd, "b", "kaito-models.lock.yaml");
+    await writeFile(lockB, (await readFile(lockB, "utf8")).replace("modelFileSize: 1.40Gi", "modelFileSize: 1.41Gi"));
+    const differ = await runCli(["validate", "a", "b"], { cwd });
+    assert.equal(differ.code, 3);
+    assert.match(differ.stderr, /b\/kaito-models\.lock\.yaml: Qwen\/Qwen3-0\.6B is pinned differently in a\/kaito-models\.lock\.yaml/);
   });
 });
