@@ -7,8 +7,10 @@ import { constants } from "node:fs";
 import type { Stats } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { decodeManifest, parseYamlStream, SourceError } from "../workspace/index.js";
+import { decodeManifest, parseYamlStream, SourceError, yamlDocuments } from "../workspace/index.js";
 import type { SourceDocument } from "../workspace/index.js";
+import { objectsOf } from "../workspace/render/stream.js";
+import type { ObjectSource, SourceObject } from "../workspace/render/stream.js";
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 /** kustomize's own files are build instructions, not objects to apply. */
@@ -190,4 +192,34 @@ export async function readDocuments(args: readonly string[], cwd: string, stdin:
     }
   }
   return { files, docs, notes };
+}
+
+export interface Sources {
+  readonly files: readonly string[];
+  /** what the folder walk skipped, for stderr */
+  readonly notes: readonly string[];
+  /**
+   * The input objects, parsed anew on every call, one document at a time: only the texts are
+   * kept. A malformed document throws InputError when it is reached.
+   */
+  readonly objects: ObjectSource;
+}
+
+/** The texts of every input, read and decoded now; parsed as they are iterated. */
+export async function readSources(args: readonly string[], cwd: string, stdin: Readable): Promise<Sources> {
+  const { files, notes } = await listInputs(args, cwd);
+  const texts: { file: string; text: string }[] = [];
+  for (const file of files) texts.push({ file, text: await readInput(file, cwd, stdin) });
+  return { files, notes, objects: () => parsedObjects(texts) };
+}
+
+function* parsedObjects(texts: readonly { file: string; text: string }[]): Generator<SourceObject> {
+  for (const { file, text } of texts) {
+    try {
+      yield* objectsOf(yamlDocuments(text, file));
+    } catch (e) {
+      if (e instanceof SourceError) throw new InputError(e.message);
+      throw e;
+    }
+  }
 }
