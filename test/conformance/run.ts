@@ -1,4 +1,4 @@
-// npm run conformance [-- --corpus DIR] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
+// npm run conformance [-- --corpus DIR (default: KAITO_CONFORMANCE_CORPUS, else ../shared/conformance)] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
 //
 // Renders every Workspace of KAITO's conformance corpus for its KAITO version and compares our
 // verdict and children with KAITO's, after the normalisations in normalise.ts (KAITO's own
@@ -18,6 +18,7 @@ import { loadVersion } from "./corpus.js";
 import { firstDifference } from "./compare.js";
 import type { Difference } from "./compare.js";
 import { V0_3_DEVIATIONS } from "./deviations-v0_3.js";
+import { lockFromCorpus } from "./lock.js";
 import { normalise } from "./normalise.js";
 
 /** The UID the corpus gave every Workspace; ours would come from the API server. */
@@ -170,7 +171,7 @@ function main() {
   const reports: VersionReport[] = [];
   for (const version of args.versions) {
     const cases = loadVersion(args.corpus, version).filter((c) => !args.filter || c.name.includes(args.filter));
-    reports.push(report(version, cases.map((c) => runCase(c))));
+    reports.push(report(version, cases.map((c) => runCase(c, lockFromCorpus(c)))));
   }
   if (args.json) console.log(JSON.stringify(reports, null, 2));
   else {

@@ -7,10 +7,11 @@ import { catalogFileSchema } from "../catalog/schema.js";
 import { capViolations, echo, MAX_VIOLATIONS } from "../limits.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
+import { modelLockSchema } from "../models/lock-schema.js";
 import { boundsViolations } from "./bounds.js";
 import { strictSchema, validatorSchema } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
-import { workspaceV1alpha1, workspaceV1beta1, catalogFile } from "./validators.generated.js";
+import { workspaceV1alpha1, workspaceV1beta1, catalogFile, modelLockFile } from "./validators.generated.js";
 import type { WorkspaceVersion } from "./types.js";
 
 interface Checker {
@@ -24,6 +25,7 @@ const workspaceCheckers: Record<WorkspaceVersion, Checker> = {
   v1beta1: { validate: workspaceV1beta1, schema: validatorSchema("v1beta1") },
 };
 const catalogChecker: Checker = { validate: catalogFile, schema: strictSchema(catalogFileSchema) };
+const modelLockChecker: Checker = { validate: modelLockFile, schema: strictSchema(modelLockSchema) };
 
 export function workspaceSchemaViolations(obj: unknown, version: WorkspaceVersion): Violation[] {
   return runValidator(workspaceCheckers[version], obj);
@@ -31,6 +33,10 @@ export function workspaceSchemaViolations(obj: unknown, version: WorkspaceVersio
 
 export function catalogSchemaViolations(obj: unknown): Violation[] {
   return runValidator(catalogChecker, obj);
+}
+
+export function modelLockSchemaViolations(obj: unknown): Violation[] {
+  return runValidator(modelLockChecker, obj);
 }
 
 /**

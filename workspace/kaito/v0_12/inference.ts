@@ -14,8 +14,8 @@ import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, scaleToCount } from "./gpu/config.js";
 import { migGpuConfig } from "./gpu/mig.js";
 import type { Resolution } from "./models/resolve.js";
-import { INFERENCE_CONFIG_KEY, configuredMaxModelLen } from "./validate.js";
-import { nodeAutoProvisioning, runtimeOf, sanitizedMatchLabels } from "./workspace.js";
+import { INFERENCE_CONFIG_KEY, explicitMaxModelLen } from "./inference-config.js";
+import { LABEL_WORKSPACE, LABEL_WORKSPACE_NAMESPACE, nodeAutoProvisioning, runtimeOf, sanitizedMatchLabels } from "./workspace.js";
 
 /** The revision KAITO's controller gives a new Workspace's workload. */
 const FIRST_REVISION = "1";
@@ -44,14 +44,21 @@ function userContextLength(ws: Workspace, ctx: KaitoContext): number | undefined
   const name = ws.inference?.config;
   if (!name) return undefined;
   const text = configMapData(ctx.cluster, ws.metadata.namespace ?? "default", name)?.[INFERENCE_CONFIG_KEY];
-  if (text === undefined) return undefined;
-  try {
-    const raw = configuredMaxModelLen(text);
-    const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number.parseInt(raw, 10) : undefined;
-    return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return text === undefined ? undefined : explicitMaxModelLen(text);
+}
+
+/**
+ * NodeClaims KAITO still creates: the target less the ready nodes already labelled for this
+ * Workspace that no NodeClaim made (no karpenter.sh/nodepool label), which KAITO counts as its own.
+ */
+function nodeClaimsToCreate(ws: Workspace, ctx: KaitoContext, target: number): number {
+  const labels: [string, string][] = [
+    ...(sanitizedMatchLabels(ws.resource?.labelSelector) ?? []),
+    [LABEL_WORKSPACE, ws.metadata.name ?? ""],
+    [LABEL_WORKSPACE_NAMESPACE, ws.metadata.namespace ?? "default"],
+  ];
+  const adopted = nodesMatching(ctx.cluster, labels).filter((n) => nodeIsReady(n) && n.metadata.labels?.["karpenter.sh/nodepool"] === undefined);
+  return Math.max(0, target - adopted.length);
 }
 
 const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0): KaitoOutcome => ({
@@ -70,7 +77,7 @@ export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolut
   const services = () => [service(ws, runtime), headlessService(ws)];
 
   if (!ws.inference?.preset || !model?.ok) {
-    const claims = nap ? nodeClaims(ws, { cloud: ctx.settings.cloudProvider, diskStorage: DEFAULT_NODE_DISK, count: requested }) : [];
+    const claims = nap ? nodeClaims(ws, { cloud: ctx.settings.cloudProvider, diskStorage: DEFAULT_NODE_DISK, count: nodeClaimsToCreate(ws, ctx, requested) }) : [];
     return {
       verdict: "accepted",
       workspace: ws as unknown as Record<string, unknown>,
@@ -95,7 +102,7 @@ export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolut
     if (typeof estimate === "string") return stuck(ws, [], `cannot size the Workspace: ${estimate}`);
     nodes = Math.max(1, estimate);
   }
-  const claims = nap ? nodeClaims(ws, { cloud: ctx.settings.cloudProvider, diskStorage: preset.diskStorage, count: nodes }) : [];
+  const claims = nap ? nodeClaims(ws, { cloud: ctx.settings.cloudProvider, diskStorage: preset.diskStorage, count: nodeClaimsToCreate(ws, ctx, nodes) }) : [];
   if (typeof gpu === "string") return stuck(ws, [...claims, ...services()], `cannot build the model pod: ${gpu}`, nodes);
   return {
     verdict: "accepted",

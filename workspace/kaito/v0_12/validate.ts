@@ -2,17 +2,18 @@
 // inference_config_validation.go), in our own words with field paths. A v1alpha1 Workspace is
 // judged as the v1beta1 object the API server stores (KAITO's v1alpha1 webhook crashes on most
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
-import { parse as parseYaml } from "yaml";
 import type { Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
-import { error } from "../../violation.js";
+import { didYouMean } from "../../catalog/nearest.js";
+import { error, warning } from "../../violation.js";
 import type { Violation } from "../../violation.js";
 import type { KaitoContext } from "../types.js";
 import { configMapData, hasHfToken, nodesMatching } from "./cluster.js";
 import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, supportedSkus } from "./gpu/config.js";
 import { migGpuConfig, validateMigProfile } from "./gpu/mig.js";
-import { isDeprecatedPreset, isValidPresetName, resolveModel } from "./models/resolve.js";
+import { INFERENCE_CONFIG_KEY, vllmSection } from "./inference-config.js";
+import { isDeprecatedPreset, isValidPresetName, nearestPresets, resolveModel } from "./models/resolve.js";
 import type { Resolution } from "./models/resolve.js";
 import { GIB, quantityValue } from "./quantity.js";
 import {
@@ -29,7 +30,6 @@ import {
 } from "./workspace.js";
 
 export const MAX_ADAPTERS = 10;
-export const INFERENCE_CONFIG_KEY = "inference_config.yaml";
 
 const annotationPath = (key: string): FieldPath => ["metadata", "annotations", key];
 
@@ -55,7 +55,7 @@ export function validateCommon(ws: Workspace, ctx: KaitoContext): Violation[] {
   }
   const annotations = ws.metadata.annotations ?? {};
   const family = annotations[ANNOTATION_NODE_IMAGE_FAMILY];
-  if (family !== undefined && !(NODE_IMAGE_FAMILIES as readonly string[]).includes(family.toLowerCase())) {
+  if (family !== undefined && !(NODE_IMAGE_FAMILIES as readonly string[]).includes(family.trim().toLowerCase())) {
     out.push(error("kaito.annotation", annotationPath(ANNOTATION_NODE_IMAGE_FAMILY), `unsupported node image family ${JSON.stringify(family.slice(0, 64))}; use one of azurelinux, ubuntu`));
   }
   const mode = annotations[ANNOTATION_PERFORMANCE_MODE];
@@ -120,7 +120,8 @@ function validateResource(ws: Workspace, ctx: KaitoContext, model: Resolution | 
     const lenient = ctx.settings.cloudProvider === "azure" && /^standard_[nd]/i.test(instanceType);
     if (!facts.gpu && !lenient) {
       const shown = JSON.stringify(instanceType.slice(0, 64));
-      out.push(error("kaito.instanceType", ["resource", "instanceType"], `unsupported instance type ${shown} on ${ctx.settings.cloudProvider}; supported: ${supportedSkus(ctx.settings.cloudProvider).sort().join(", ")}`));
+      const near = didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider));
+      out.push(error("kaito.instanceType", ["resource", "instanceType"], `unsupported instance type ${shown} on ${ctx.settings.cloudProvider}${near}; KAITO knows ${supportedSkus(ctx.settings.cloudProvider).sort().join(", ")}`));
     }
   }
   if (preset && facts.gpu && (!nodeAutoProvisioning(ctx.settings) || runtimeOf(ws, ctx.settings) !== "vllm")) {
@@ -187,7 +188,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   const adapters = inference.adapters ?? [];
   if (preset) {
     if (!isValidPresetName(preset.name)) {
-      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unsupported preset ${JSON.stringify(preset.name.slice(0, 128))}: use a Hugging Face id (org/name) or one of KAITO's legacy preset names`)];
+      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unknown preset ${JSON.stringify(preset.name.slice(0, 128))}${nearestPresets(preset.name)}; use a Hugging Face id (org/name) or one of KAITO's preset names`)];
     }
     if (model && !model.ok) return [...out, error("kaito.model", ["inference", "preset", "name"], model.reason)];
     if (model?.ok) {
@@ -214,16 +215,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   return out;
 }
 
-/** max-model-len from the vllm section of an inference_config.yaml, as written. */
-export function configuredMaxModelLen(configYaml: string): unknown {
-  const parsed: unknown = parseYaml(configYaml, { maxAliasCount: 0 });
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const vllm = (parsed as { vllm?: unknown }).vllm;
-  if (typeof vllm !== "object" || vllm === null) return undefined;
-  return (vllm as Record<string, unknown>)["max-model-len"];
-}
-
-function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
+export function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   const name = ws.inference?.config;
   if (!name || runtimeOf(ws, ctx.settings) !== "vllm") return [];
   const path: FieldPath = ["inference", "config"];
@@ -232,17 +224,14 @@ function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolu
   if (!data) return [error("kaito.config", path, `ConfigMap ${namespace}/${name} does not exist; KAITO reads the inference config from it`)];
   const text = data[INFERENCE_CONFIG_KEY];
   if (text === undefined) return [error("kaito.config", path, `ConfigMap ${namespace}/${name} has no key ${INFERENCE_CONFIG_KEY}`)];
-  let raw: unknown;
-  try {
-    raw = configuredMaxModelLen(text);
-  } catch (err) {
-    return [error("kaito.config", path, `ConfigMap ${namespace}/${name}: ${INFERENCE_CONFIG_KEY} is not YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`)];
-  }
-  if (raw === undefined || raw === null || String(raw).trim() === "" || !ws.inference?.preset || !model) return [];
+  const vllm = vllmSection(text);
+  if (typeof vllm === "string") return [error("kaito.config", path, `ConfigMap ${namespace}/${name}: ${INFERENCE_CONFIG_KEY} cannot be read: ${vllm}`)];
+  const raw = vllm["max-model-len"];
+  if (raw === undefined || raw.trim() === "" || !ws.inference?.preset || !model) return [];
   if (!model.ok) return [error("kaito.model", ["inference", "preset", "name"], model.reason)];
   const limit = model.preset.modelTokenLimit;
   if (limit <= 0) return [];
-  const text2 = String(raw).trim();
+  const text2 = raw.trim();
   if (!/^[+-]?\d+$/.test(text2)) return [error("kaito.config", path, `max-model-len in ${namespace}/${name} must be a whole number, got ${JSON.stringify(text2.slice(0, 32))}`)];
   const value = Number.parseInt(text2, 10);
   if (value > limit) return [error("kaito.config", path, `max-model-len ${value} in ${namespace}/${name} exceeds the ${limit}-token context window of ${model.preset.id}`)];
@@ -252,4 +241,36 @@ function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolu
 /** Every check KAITO's webhook makes of a new inference Workspace (after validateCommon). */
 export function validateInference(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   return [...validateResource(ws, ctx, model), ...validateInferenceSpec(ws, ctx, model), ...validateInferenceConfig(ws, ctx, model)];
+}
+
+/**
+ * Checks of ours beyond KAITO's create-time verdict (warnings, never a refusal): KAITO v0.12
+ * checks adapters only when a Workspace is updated, so an adapter it admits today makes every
+ * later update of the Workspace fail.
+ */
+export function adviseInference(ws: Workspace, ctx: KaitoContext): Violation[] {
+  const out: Violation[] = [];
+  const instanceType = ws.resource?.instanceType;
+  if (instanceType && nodeAutoProvisioning(ctx.settings) && !gpuConfigBySku(ctx.settings.cloudProvider, instanceType)) {
+    out.push(
+      warning(
+        "kaito.instanceType",
+        ["resource", "instanceType"],
+        `${instanceType.slice(0, 64)} is not a GPU size KAITO v0.12 knows (removed, or never listed); KAITO admits the Workspace but its controller cannot size or run it${didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider))}`,
+      ),
+    );
+  }
+  (ws.inference?.adapters ?? []).forEach((a, i) => {
+    const later = "KAITO admits it now but refuses any later update of this Workspace";
+    if (a.strength !== undefined) {
+      const value = Number(a.strength);
+      if (a.strength.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1) {
+        out.push(warning("kaito.adapters", ["inference", "adapters", i, "strength"], `strength ${JSON.stringify(a.strength.slice(0, 32))} is not a number from 0 to 1; ${later}`));
+      }
+    }
+    const source = a.source;
+    if (source?.urls && source.urls.length > 0) out.push(warning("kaito.adapters", ["inference", "adapters", i, "source", "urls"], `adapters cannot come from URLs; ${later}`));
+    if (source && !source.image && !source.volumeSource) out.push(warning("kaito.adapters", ["inference", "adapters", i, "source"], `set image or volumeSource; ${later}`));
+  });
+  return out;
 }

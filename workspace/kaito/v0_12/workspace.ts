@@ -80,7 +80,7 @@ export function localWeightsPath(ws: Workspace): string | undefined {
 
 /** The node image family KAITO's NodeClaims carry: the annotation when valid, else ubuntu. */
 export function nodeImageFamily(ws: Workspace): string {
-  const value = annotation(ws, ANNOTATION_NODE_IMAGE_FAMILY)?.toLowerCase();
+  const value = annotation(ws, ANNOTATION_NODE_IMAGE_FAMILY)?.trim().toLowerCase();
   return value !== undefined && (NODE_IMAGE_FAMILIES as readonly string[]).includes(value) ? value : "ubuntu";
 }
 

@@ -1,6 +1,7 @@
 // A custom pod (inference.template) as KAITO v0.12.0 runs it: the user's pod template in a
 // StatefulSet of resource.count replicas, with KAITO's workspace label, node affinity from the
 // selector and the GPU tolerations added; everything else is the user's.
+import { sortKeysDeep } from "../../../canonical.js";
 import type { KubeObject } from "../../../expand/meta.js";
 import type { Workspace } from "../../../api/types.js";
 import type { ControllerSettings } from "../../types.js";
@@ -17,7 +18,9 @@ const withResources = (containers: unknown): unknown =>
 
 export function templateStatefulSet(ws: Workspace, settings: ControllerSettings, replicas: number): KubeObject {
   const name = ws.metadata.name ?? "";
-  const template = structuredClone(ws.inference?.template ?? {}) as Obj;
+  // Keys in byte order, as KAITO's JSON encoder writes the pod template: the same bytes whatever
+  // the key order the user wrote.
+  const template = sortKeysDeep(structuredClone(ws.inference?.template ?? {})) as Obj;
   const metadata = isObj(template.metadata) ? template.metadata : {};
   const labels = isObj(metadata.labels) ? (metadata.labels as Record<string, string>) : {};
   const spec: Obj = isObj(template.spec) ? { ...template.spec } : {};

@@ -1,6 +1,7 @@
-// The model architectures KAITO v0.12.0 accepts for Hugging Face models outside its catalog (its
-// vLLM architecture list, presets/workspace/models/vllm_model_arch_list.txt). Data only.
-export const VLLM_ARCHITECTURES: ReadonlySet<string> = new Set([
+// The model architectures vLLM can serve, as KAITO v0.12 lists them (presets/workspace/models/
+// vllm_model_arch_list.txt at v0.12.0): KAITO refuses a Hugging Face model whose config.json names
+// architectures and none of them is here. Data, one name a line; a new KAITO release brings a new list.
+export const VLLM_ARCHITECTURES_V0_12: ReadonlySet<string> = new Set([
   "AXK1ForCausalLM",
   "AfmoeForCausalLM",
   "ApertusForCausalLM",
