@@ -59,6 +59,12 @@ describe("KAITO v0.3 profile: verdicts", () => {
     assert.match(rejected(on("p3.2xlarge")), /Unsupported instance type p3.2xlarge/);
   });
 
+  it("refuses a Workspace without resource: no defaults apply to an object that is not there", () => {
+    const noResource = (body: Json): Json => { const ws = workspace(body); delete ws.resource; return ws; };
+    assert.match(rejected(v0_3.generate(noResource({ inference: { preset: { name: "phi-2" } } }), ctx())), /Unsupported instance type/);
+    assert.match(rejected(v0_3.generate(noResource(tuning()), ctx())), /needs resource/);
+  });
+
   it("refuses a selector KAITO cannot turn into labels", () => {
     const ws = workspace({ inference: { preset: { name: "phi-2" } } }, { labelSelector: { matchExpressions: [{ key: "a", operator: "Exists" }] } });
     assert.match(rejected(v0_3.generate(ws, ctx())), /cannot be converted/);
@@ -82,6 +88,7 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const out = accepted(v0_3.generate(workspace({ inference: { preset: { name: "phi-2", presetOptions: { modelAccessSecret: "s" } }, config: "c" } }, { labelSelector: { matchLabels: { a: "b" } } }), ctx()));
     assert.deepEqual(out.workspace.resource, { labelSelector: { matchLabels: { a: "b" } }, count: 1, instanceType: "Standard_NC12s_v3" });
     assert.deepEqual(out.workspace.inference, { preset: { name: "phi-2", accessMode: "public", presetOptions: {} } });
+    assert.deepEqual(out.warnings.map((w) => w.path.join(".")), ["inference.config", "inference.preset.presetOptions.modelAccessSecret"]);
   });
 
   it("names Machines reproducibly, one per node, and asks for the preset's disk", () => {
@@ -148,5 +155,44 @@ describe("KAITO v0.3 profile: what the controller creates", () => {
     const a = workspace({ inference: { preset: { name: "phi-2" } } }, { labelSelector: { matchLabels: { x: "1", a: "2" } } });
     const b = workspace({ inference: { preset: { name: "phi-2" } } }, { labelSelector: { matchLabels: { a: "2", x: "1" } } });
     assert.equal(JSON.stringify(accepted(v0_3.generate(a, ctx())).children), JSON.stringify(accepted(v0_3.generate(b, ctx())).children));
+  });
+
+  it("creates Machines only for nodes the existing Ready ones with the labels and instance type do not cover", () => {
+    const node = (name: string, labels: Record<string, string>, ready = "True", gpus = "3"): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels },
+      status: { conditions: [{ type: "Ready", status: ready }], capacity: { "nvidia.com/gpu": gpus } },
+    });
+    const nodes = [
+      node("n1", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }),
+      node("n2", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }, "False"),
+      node("n3", { a: "other", "node.kubernetes.io/instance-type": "Standard_NC99_custom" }),
+      node("n4", { a: "b", "node.kubernetes.io/instance-type": "Standard_NC6s_v3" }),
+    ];
+    const ws = workspace({ inference: { preset: { name: "phi-2" } } }, { instanceType: "Standard_NC99_custom", count: 3, labelSelector: { matchLabels: { a: "b" } } });
+    const out = accepted(v0_3.generate(ws, { ...ctx(), cluster: { ...emptyClusterFacts, nodes } }));
+    assert.equal(out.children.filter((c) => c.kind === "Machine").length, 2);
+    const deployment = out.children.find((c) => c.kind === "Deployment") as KubeObject;
+    assert.deepEqual((podSpec(deployment).containers as Json[])[0]?.resources, { requests: { "nvidia.com/gpu": "3" }, limits: { "nvidia.com/gpu": "3" } });
+  });
+
+  it("runs a custom pod as a Deployment with KAITO's affinity, tolerations after the user's, and typed quantities", () => {
+    const template = {
+      metadata: { labels: { team: "x" } },
+      spec: {
+        tolerations: [{ key: "own", operator: "Exists" }],
+        containers: [{ name: "c", image: "r.io/c:1", resources: { limits: { "nvidia.com/gpu": 1, cpu: 0.5 } } }, { name: "d", image: "r.io/d:1" }],
+      },
+    };
+    const out = accepted(v0_3.generate(workspace({ inference: { template } }, { count: 2, labelSelector: { matchLabels: { a: "b" } } }), ctx()));
+    assert.deepEqual(kinds(out), ["Machine", "Machine", "Deployment"]);
+    const deployment = out.children[2] as KubeObject;
+    assert.equal((deployment.spec as Json).replicas, 2);
+    assert.deepEqual(((deployment.spec as Json).template as Json).metadata, { labels: { team: "x", "kaito.sh/workspace": "t" } });
+    const pod = podSpec(deployment);
+    assert.deepEqual((pod.tolerations as Json[]).map((t) => t.key), ["own", "nvidia.com/gpu", "sku"]);
+    assert.deepEqual((pod.containers as Json[]).map((c) => c.resources), [{ limits: { "nvidia.com/gpu": "1", cpu: "500m" } }, {}]);
+    assert.deepEqual(template.spec.containers[0]?.resources, { limits: { "nvidia.com/gpu": 1, cpu: 0.5 } }, "the input is not changed");
   });
 });

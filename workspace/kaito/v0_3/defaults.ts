@@ -46,15 +46,11 @@ function presetWithDefaults(preset: unknown): Json | undefined {
  */
 export function storedWorkspaceV03(ws: Workspace): Workspace {
   const source = ws as unknown as Json;
-  const resource = without(source.resource, ["partition"]) ?? {};
-  const stored: Json = {
-    ...source,
-    resource: {
-      ...resource,
-      count: resource.count ?? CRD_DEFAULTS_V03.count,
-      instanceType: resource.instanceType ?? CRD_DEFAULTS_V03.instanceType,
-    },
-  };
+  const resource = without(source.resource, ["partition"]);
+  // Defaults apply inside an object that is there: without `resource`, there is no count either.
+  const stored: Json = resource
+    ? { ...source, resource: { ...resource, count: resource.count ?? CRD_DEFAULTS_V03.count, instanceType: resource.instanceType ?? CRD_DEFAULTS_V03.instanceType } }
+    : { ...source };
   const inference = without(source.inference, ["config"]);
   if (inference) {
     const preset = presetWithDefaults(inference.preset);

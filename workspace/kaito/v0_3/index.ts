@@ -9,11 +9,13 @@ import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { storedWorkspaceV03 } from "./defaults.js";
 import { inferenceWorkloadProblem, inferenceWorkloadV03 } from "./inference.js";
 import { machineV03 } from "./machine.js";
+import { qualifiedNodesV03 } from "./nodes.js";
 import { presetV03 } from "./presets.js";
 import { headlessServiceV03, serviceV03 } from "./service.js";
 import { templateDeploymentV03 } from "./template.js";
 import { tuningConfigMapForJob, tuningJobV03 } from "./tuning.js";
 import { validateV03 } from "./validate.js";
+import { warningsV03 } from "./warnings.js";
 
 const SERVED_API_VERSION = "kaito.sh/v1alpha1";
 /** The OS disk's default size: what a Machine asks for when no inference preset says more. */
@@ -24,10 +26,12 @@ interface Children {
   readonly reconcileError?: string;
 }
 
-function machines(ws: Workspace): KubeObject[] {
+/** A Machine for every node the existing ones do not cover. */
+function machines(ws: Workspace, ctx: KaitoContext): KubeObject[] {
   const preset = ws.inference?.preset ? presetV03(ws.inference.preset.name) : undefined;
   const storage = preset?.diskStorage ?? DEFAULT_STORAGE;
-  return Array.from({ length: ws.resource?.count ?? 1 }, (_, i) => machineV03(ws, i, storage));
+  const missing = Math.max(0, (ws.resource?.count ?? 1) - qualifiedNodesV03(ws, ctx).length);
+  return Array.from({ length: missing }, (_, i) => machineV03(ws, i, storage));
 }
 
 function inferenceChildren(ws: Workspace, ctx: KaitoContext): Children {
@@ -60,17 +64,18 @@ export const v0_3: KaitoProfile = {
         violations: [error("kaito.v0.3.apiVersion", ["apiVersion"], `KAITO v0.3 serves ${SERVED_API_VERSION} only, not ${String(input.apiVersion)}`)],
       };
     }
-    const ws = storedWorkspaceV03(input as unknown as Workspace);
+    const written = input as unknown as Workspace;
+    const ws = storedWorkspaceV03(written);
     const violations = validateV03(ws, ctx);
     if (violations.length > 0) return { verdict: "rejected", violations };
     const rest = ws.tuning ? tuningChildren(ws, ctx) : inferenceChildren(ws, ctx);
     return {
       verdict: "accepted",
       workspace: ws as unknown as Record<string, unknown>,
-      children: [...machines(ws), ...rest.children],
+      children: [...machines(ws, ctx), ...rest.children],
       targetNodeCount: ws.resource?.count ?? 1,
       ...(rest.reconcileError !== undefined ? { reconcileError: rest.reconcileError } : {}),
-      warnings: [],
+      warnings: warningsV03(written, ctx),
     };
   },
 };

@@ -7,6 +7,7 @@ import type { KaitoContext } from "../types.js";
 import { commandLine, flags, shellCommand } from "./command.js";
 import { INSTALL_V03 } from "./defaults.js";
 import { nameOf, namespaceOf, nodeAffinity, ownedBy, workspaceSelector } from "./meta.js";
+import { nodeGpuCount, qualifiedNodesV03 } from "./nodes.js";
 import type { PresetV03 } from "./presets.js";
 import { TORCH_PORT, headlessName } from "./service.js";
 import { controllerSkusV03 } from "./skus.js";
@@ -22,9 +23,14 @@ export const INFERENCE_TOLERATIONS_V03 = [
   { effect: "NoSchedule", value: "gpu", key: "sku", operator: "Equal" },
 ];
 
-/** GPUs per pod: the controller's SKU table, else the preset's own requirement. */
-export function gpusPerNode(instanceType: string, fallback: number, ctx: KaitoContext): string {
-  return String(controllerSkusV03(ctx.settings.cloudProvider).get(instanceType)?.gpuCount ?? fallback);
+/**
+ * GPUs per pod: the controller's SKU table, else the GPU capacity of the existing nodes the
+ * Workspace gets, else the preset's own requirement.
+ */
+export function gpusPerNode(ws: Workspace, fallback: number, ctx: KaitoContext): string {
+  const known = controllerSkusV03(ctx.settings.cloudProvider).get(ws.resource?.instanceType ?? "");
+  if (known) return String(known.gpuCount);
+  return nodeGpuCount(qualifiedNodesV03(ws, ctx)) ?? String(fallback);
 }
 
 /** Where workers find torchrun's master: the Workspace's Service (KAITO writes its cluster IP). */
@@ -91,7 +97,7 @@ export function inferenceWorkloadProblem(ws: Workspace, preset: PresetV03): stri
 export function inferenceWorkloadV03(ws: Workspace, preset: PresetV03, ctx: KaitoContext): KubeObject {
   const { image, pullSecrets } = imageOf(ws, preset);
   const { volumes, mounts } = volumesOf(ws);
-  const gpus = gpusPerNode(ws.resource?.instanceType ?? "", preset.gpuCount, ctx);
+  const gpus = gpusPerNode(ws, preset.gpuCount, ctx);
   const adapters = preset.distributed ? [] : (ws.inference?.adapters ?? []);
   const container = {
     name: nameOf(ws),

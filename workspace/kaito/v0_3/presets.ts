@@ -113,5 +113,5 @@ export function presetV03(name: string): PresetV03 | undefined {
   return byName.get(name);
 }
 
-/** Presets whose model fine-tunes: the tuning presets phi-3 models get LoRA target modules for. */
+/** LoRA target modules KAITO sets (DEFAULT_TARGET_MODULES) when it tunes a phi-3 preset. */
 export const PHI3_TARGET_MODULES = "k_proj,q_proj,v_proj,o_proj,gate_proj,down_proj,up_proj";

@@ -9,8 +9,26 @@ import { nameOf, namespaceOf, nodeAffinity, ownedBy, workspaceSelector } from ".
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A container as Go serialises corev1.Container: `resources` is always present. */
-const typedContainer = (c: unknown): unknown => (isRecord(c) ? { ...c, resources: c.resources ?? {} } : c);
+/** A number written as a resource quantity, printed as Go's resource.Quantity prints it. */
+function quantity(value: unknown): unknown {
+  if (typeof value !== "number" || !Number.isFinite(value)) return value;
+  if (Number.isInteger(value)) return String(value);
+  const milli = Math.round(value * 1000);
+  return Math.abs(milli - value * 1000) < 1e-9 ? `${milli}m` : String(value);
+}
+
+function typedResources(resources: unknown): unknown {
+  if (!isRecord(resources)) return resources ?? {};
+  const out: Json = { ...resources };
+  for (const key of ["limits", "requests"]) {
+    const list = resources[key];
+    if (isRecord(list)) out[key] = Object.fromEntries(Object.entries(list).map(([k, v]) => [k, quantity(v)]));
+  }
+  return out;
+}
+
+/** A container as Go serialises corev1.Container: `resources` always present, quantities as strings. */
+const typedContainer = (c: unknown): unknown => (isRecord(c) ? { ...c, resources: typedResources(c.resources) } : c);
 
 export function templateDeploymentV03(ws: Workspace): KubeObject {
   // Free-form: keys sorted, so the bytes do not depend on the order the user wrote them in.

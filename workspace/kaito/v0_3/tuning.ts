@@ -4,6 +4,7 @@
 import type { Workspace } from "../../api/types.js";
 import type { KubeObject } from "../../expand/meta.js";
 import type { KaitoContext } from "../types.js";
+import { findConfigMap } from "./cluster.js";
 import { commandLine, flags, shellCommand } from "./command.js";
 import { INSTALL_V03 } from "./defaults.js";
 import { gpusPerNode } from "./inference.js";
@@ -13,7 +14,6 @@ import { PHI3_TARGET_MODULES } from "./presets.js";
 import { DATA_DOWNLOADER_SCRIPT, adapterPusherScript } from "./scripts.js";
 import { WEBHOOK_SKUS_V03 } from "./skus.js";
 import { TEMPLATE_NAMES_V03, outputDirV03 } from "./tuning-config.js";
-import { findConfigMap } from "./validate.js";
 
 const DATA_DIR = "/mnt/data";
 const CONFIG_DIR = "/mnt/config";
@@ -134,7 +134,7 @@ export function tuningJobV03(ws: Workspace, preset: PresetV03, tuning: NonNullab
   // KAITO starts one training process per GPU of the webhook's table (1 for instance types it does not know).
   const processes = String(WEBHOOK_SKUS_V03.get(instanceType)?.gpuCount ?? 1);
   const launcher = { ...tuning.launcherParams, num_processes: processes };
-  const gpus = gpusPerNode(instanceType, tuning.gpuCount, ctx);
+  const gpus = gpusPerNode(ws, tuning.gpuCount, ctx);
   const env = [
     ...((ws.tuning?.preset?.name ?? "").toLowerCase().startsWith("phi-3") ? [{ name: "DEFAULT_TARGET_MODULES", value: PHI3_TARGET_MODULES }] : []),
     // Expandable segments lower the peak GPU memory of training.

@@ -12,8 +12,8 @@ import type { KaitoContext } from "../types.js";
 import { INSTALL_V03 } from "./defaults.js";
 import { presetV03 } from "./presets.js";
 import { UNCHECKED_SKU_PREFIXES_V03, WEBHOOK_SKUS_V03 } from "./skus.js";
-import { TEMPLATE_NAMES_V03, chartTemplateV03, trainingConfigProblems } from "./tuning-config.js";
-import type { TuningMethodV03 } from "./tuning-config.js";
+import { findConfigMap } from "./cluster.js";
+import { TEMPLATE_NAMES_V03, trainingConfigProblems } from "./tuning-config.js";
 
 const MAX_ADAPTERS = 10;
 /** An image reference with a registry path and a tag, as KAITO v0.3.2 requires for data images. */
@@ -34,7 +34,11 @@ export function validateV03(ws: Workspace, ctx: KaitoContext): Violation[] {
     if (crash) return [...out, crash];
     out.push(...resourceForInference(ws), ...inferenceProblems(ws));
   }
-  if (ws.tuning) out.push(...tuningProblems(ws, ctx));
+  if (ws.tuning) {
+    // KAITO reads resource.count without checking it is there.
+    if (!ws.resource) return [...out, refuse(["resource"], "a tuning Workspace needs resource (KAITO v0.3.2's webhook crashes without it)")];
+    out.push(...tuningProblems(ws, ctx));
+  }
   return out;
 }
 
@@ -150,15 +154,6 @@ export function tuningConfigMapV03(ws: Workspace, method: string, ctx: KaitoCont
   const name = user ? user : method === "lora" || method === "qlora" ? TEMPLATE_NAMES_V03[method] : "";
   const found = findConfigMap(ctx, name, namespace);
   return { name, namespace, ...(found ? { found } : {}) };
-}
-
-export function findConfigMap(ctx: KaitoContext, name: string, namespace: string): KubeObject | undefined {
-  const fromCluster = ctx.cluster.configMaps.find((c) => c.metadata.name === name && (c.metadata.namespace ?? "default") === namespace);
-  if (fromCluster) return fromCluster;
-  // KAITO's chart installs its templates beside the controller: a default install has them.
-  if (namespace !== INSTALL_V03.releaseNamespace) return undefined;
-  const method = (Object.keys(TEMPLATE_NAMES_V03) as TuningMethodV03[]).find((m) => TEMPLATE_NAMES_V03[m] === name);
-  return method ? chartTemplateV03(method) : undefined;
 }
 
 function configMapProblems(ws: Workspace, method: string, ctx: KaitoContext): Violation[] {
