@@ -7,19 +7,22 @@ import { constants } from "node:fs";
 import type { Stats } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { decodeManifest, parseYamlStream, SourceError } from "../workspace/index.js";
+import { decodeManifest, parseYamlStream, SourceError, yamlDocuments } from "../workspace/index.js";
 import type { SourceDocument } from "../workspace/index.js";
 import { LOCK_API_VERSION, LOCK_FILE_NAME, LOCK_KIND } from "../workspace/models/lock-format.js";
-
-/** A model lock under another name, given among the inputs, is still not an object to apply. */
-const isModelLock = (doc: SourceDocument): boolean => {
-  const v = doc.value as { apiVersion?: unknown; kind?: unknown } | null;
-  return v !== null && typeof v === "object" && v.apiVersion === LOCK_API_VERSION && v.kind === LOCK_KIND;
-};
+import { objectsOf } from "../workspace/render/stream.js";
+import type { ObjectSource, SourceObject } from "../workspace/render/stream.js";
 
 const MANIFEST = /\.(ya?ml|json)$/i;
+/** kustomize's own files are build instructions, not objects to apply. */
 /** kustomize's own files are build instructions, not objects to apply; the model lock is read apart. */
 const SKIPPED_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", LOCK_FILE_NAME]);
+
+/** A model lock under another name, given among the inputs, is still not an object to apply. */
+const isModelLock = (value: unknown): boolean => {
+  const v = value as { apiVersion?: unknown; kind?: unknown } | null;
+  return v !== null && typeof v === "object" && v.apiVersion === LOCK_API_VERSION && v.kind === LOCK_KIND;
+};
 /** Refuse inputs that are surely not manifests before reading them into memory. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
@@ -184,24 +187,53 @@ export interface Inputs {
   readonly notes: readonly string[];
 }
 
-/**
- * `skip`: files that configure the command (the --settings file) and may sit among the manifests,
- * as absolute paths; they are read apart, not rendered.
- */
-export async function readDocuments(args: readonly string[], cwd: string, stdin: Readable, skip: readonly string[] = []): Promise<Inputs> {
+export async function readDocuments(args: readonly string[], cwd: string, stdin: Readable): Promise<Inputs> {
   const docs: SourceDocument[] = [];
-  const skipped = new Set(skip.map((p) => resolve(cwd, p)));
-  const listed = await listInputs(args, cwd);
-  const files = listed.files.filter((f) => f === "-" || !skipped.has(resolve(cwd, f)));
-  const notes = listed.notes;
+  const { files, notes } = await listInputs(args, cwd);
   for (const file of files) {
     const text = await readInput(file, cwd, stdin);
     try {
-      docs.push(...parseYamlStream(text, file).filter((d) => !isModelLock(d)));
+      docs.push(...parseYamlStream(text, file).filter((d) => !isModelLock(d.value)));
     } catch (e) {
       if (e instanceof SourceError) throw new InputError(e.message);
       throw e;
     }
   }
   return { files, docs, notes };
+}
+
+export interface Sources {
+  readonly files: readonly string[];
+  /** what the folder walk skipped, for stderr */
+  readonly notes: readonly string[];
+  /**
+   * The input objects, parsed anew on every call, one document at a time: only the texts are
+   * kept. A malformed document throws InputError when it is reached.
+   */
+  readonly objects: ObjectSource;
+}
+
+/**
+ * The texts of every input, read and decoded now; parsed as they are iterated. `skip`: files that
+ * configure the command (the --settings file) and may sit among the manifests: read apart, not rendered.
+ */
+export async function readSources(args: readonly string[], cwd: string, stdin: Readable, skip: readonly string[] = []): Promise<Sources> {
+  const skipped = new Set(skip.map((p) => resolve(cwd, p)));
+  const listed = await listInputs(args, cwd);
+  const files = listed.files.filter((f) => f === "-" || !skipped.has(resolve(cwd, f)));
+  const notes = listed.notes;
+  const texts: { file: string; text: string }[] = [];
+  for (const file of files) texts.push({ file, text: await readInput(file, cwd, stdin) });
+  return { files, notes, objects: () => parsedObjects(texts) };
+}
+
+function* parsedObjects(texts: readonly { file: string; text: string }[]): Generator<SourceObject> {
+  for (const { file, text } of texts) {
+    try {
+      for (const src of objectsOf(yamlDocuments(text, file))) if (!isModelLock(src.value)) yield src;
+    } catch (e) {
+      if (e instanceof SourceError) throw new InputError(e.message);
+      throw e;
+    }
+  }
 }

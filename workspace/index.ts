@@ -14,7 +14,7 @@ export type { Checked, Plan } from "./plan.js";
 export { formatPath, formatViolation, errorsOf, warningsOf } from "./violation.js";
 export { MAX_ECHO_CHARS, MAX_LINE_CHARS, MAX_VIOLATIONS, capViolations, clip, echo } from "./limits.js";
 export type { Violation, Severity } from "./violation.js";
-export { parseYamlStream, SourceError } from "./source/yaml.js";
+export { parseYamlStream, yamlDocuments, SourceError } from "./source/yaml.js";
 export { decodeManifest } from "./source/text.js";
 export type { SourceDocument, FieldPath, Position } from "./source/yaml.js";
 export * from "./kaito/types.js";

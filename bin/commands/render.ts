@@ -1,12 +1,12 @@
 // kaito-gitops render [PATH|-]...: every Workspace defaulted plus its children, other objects
 // passed through, as one YAML stream on stdout. Nothing is written unless all input is valid.
 import { parseArgs } from "node:util";
-import { renderObjects, sourceObjects, formatFinding } from "../../workspace/render/stream.js";
-import { printJsonList, printYamlStream } from "../../workspace/render/print.js";
+import { checkObjects, emitObjects, formatFinding } from "../../workspace/render/stream.js";
 import type { ExpandOptions } from "../../workspace/index.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
-import { readDocuments } from "../inputs.js";
+import { readSources } from "../inputs.js";
+import { jsonListChunks, writeChunks, yamlStreamChunks } from "../output.js";
 import { expandFlags, expandFlagsUsage, toExpandOptions, UsageError } from "../options.js";
 
 export const usage = `Usage: kaito-gitops render [flags] PATH... (a file, a folder, or - for stdin)
@@ -53,15 +53,19 @@ export interface RenderSettings {
   readonly skipFiles?: readonly string[];
 }
 
-/** Render files and folders to stdout, diagnostics to stderr; all or nothing. */
+/**
+ * Render files and folders to stdout, diagnostics to stderr; all or nothing. Memory stays near
+ * the input's size whatever the output's: every check runs first (nothing is printed if one
+ * fails), then the objects are expanded again and written as they come.
+ */
 export async function renderPaths(
   paths: readonly string[],
   options: ExpandOptions,
   io: CliIO,
   settings: RenderSettings,
 ): Promise<number> {
-  const { docs, notes } = await readDocuments(paths, io.cwd, io.stdin, settings.skipFiles);
-  const result = renderObjects(sourceObjects(docs), options);
+  const { objects: source, notes } = await readSources(paths, io.cwd, io.stdin, settings.skipFiles);
+  const result = checkObjects(source, options);
 
   for (const note of notes) io.stderr.write(`${note}\n`);
   if (!settings.quiet) {
@@ -73,10 +77,11 @@ export async function renderPaths(
     io.stderr.write(`render: ${result.errors.length} error(s); nothing was written\n`);
     return ExitCode.invalid;
   }
-  if (settings.requireObjects && result.objects.length === 0) {
+  if (settings.requireObjects && !result.hasObjects) {
     io.stderr.write(`render: no manifests found in ${paths.join(", ")}; refusing to print nothing (Argo CD would prune every object of the app)\n`);
     return ExitCode.invalid;
   }
-  io.stdout.write(settings.format === "json" ? printJsonList(result.objects) : printYamlStream(result.objects));
+  const objects = emitObjects(source, result.plan);
+  await writeChunks(io.stdout, settings.format === "json" ? jsonListChunks(objects) : yamlStreamChunks(objects));
   return ExitCode.ok;
 }

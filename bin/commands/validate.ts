@@ -2,11 +2,11 @@
 // with file:line:col and field path, and exits non-zero if any is an error.
 import { parseArgs } from "node:util";
 import { formatPath, looksLikeWorkspace } from "../../workspace/index.js";
-import { formatFinding, renderObjects, sourceObjects } from "../../workspace/render/stream.js";
-import type { Finding } from "../../workspace/render/stream.js";
+import { checkObjects, formatFinding } from "../../workspace/render/stream.js";
+import type { Finding, ObjectSource } from "../../workspace/render/stream.js";
 import type { Command } from "../cli-io.js";
 import { ExitCode } from "../cli-io.js";
-import { readDocuments } from "../inputs.js";
+import { readSources } from "../inputs.js";
 import { expandFlags, toExpandOptions, UsageError } from "../options.js";
 
 export const usage = `Usage: kaito-gitops validate [flags] PATH... (a file, a folder, or - for stdin)
@@ -31,13 +31,6 @@ const asJson = (f: Finding): object => ({
   message: f.violation.message,
 });
 
-/** A Workspace, or a List holding one. */
-function holdsWorkspace(value: unknown): boolean {
-  if (looksLikeWorkspace(value)) return true;
-  const { kind, items } = (value ?? {}) as { kind?: unknown; items?: unknown };
-  return kind === "List" && Array.isArray(items) && items.some(looksLikeWorkspace);
-}
-
 export const run: Command = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -58,11 +51,17 @@ export const run: Command = async (argv, io) => {
   if (positionals.length === 0) throw new UsageError("validate needs at least one file or folder (or - for stdin)");
 
   const options = await toExpandOptions(values, io.cwd, io.stdin, positionals);
-  const { files, docs, notes: walkNotes } = await readDocuments(positionals, io.cwd, io.stdin, values.settings === undefined ? [] : [values.settings]);
-  const result = renderObjects(sourceObjects(docs), options);
+  const { files, objects, notes: walkNotes } = await readSources(positionals, io.cwd, io.stdin, values.settings === undefined ? [] : [values.settings]);
   // A file given to validate and holding no Workspace is worth a word: it may be one that did
   // not decode as the user thinks, or the wrong file; "0 valid" alone reads like success.
-  const holding = new Set(docs.filter((d) => holdsWorkspace(d.value)).map((d) => d.file));
+  const holding = new Set<string>();
+  const noting: ObjectSource = function* () {
+    for (const src of objects()) {
+      if (looksLikeWorkspace(src.value)) holding.add(src.file);
+      yield src;
+    }
+  };
+  const result = checkObjects(noting, options);
   const notes = [...walkNotes, ...files.filter((f) => !holding.has(f)).map((f) => `${f}: note: no kaito.sh Workspace in this file`)];
   const failed = result.errors.length > 0 || (values.strict === true && result.warnings.length > 0);
 

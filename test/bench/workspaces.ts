@@ -2,7 +2,7 @@
 const PRESETS: readonly (readonly [string, string])[] = [
   ["phi-3-mini-4k-instruct", "Standard_NC24ads_A100_v4"],
   ["phi-4", "Standard_NC24ads_A100_v4"],
-  ["qwen2.5-coder-7b-instruct", "g5.12xlarge"],
+  ["qwen2.5-coder-7b-instruct", "Standard_NC24ads_A100_v4"],
   ["mistral-7b-instruct", "Standard_NV36ads_A10_v5"],
 ];
 

@@ -13,48 +13,64 @@ export const MAX_UNKNOWN_FIELDS = 8;
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A path built only when a problem is found: the walk runs on every admitted Workspace. */
+interface Where {
+  readonly parent: Where | undefined;
+  readonly key: string | number;
+}
+
+const pathOf = (where: Where | undefined): FieldPath => {
+  const out: (string | number)[] = [];
+  for (let w = where; w !== undefined; w = w.parent) out.push(w.key);
+  return out.reverse();
+};
+
 /** Problems of size only; stops after `limit` of them. Types are left to the validator. */
 export function boundsViolations(schema: JsonSchema, value: unknown, limit: number): Violation[] {
   const out: Violation[] = [];
-  walk(schema, value, [], out, limit);
+  walk(schema, value, undefined, out, limit);
   return out;
 }
 
-function walk(schema: JsonSchema, value: unknown, path: FieldPath, out: Violation[], limit: number): void {
+function walk(schema: JsonSchema, value: unknown, where: Where | undefined, out: Violation[], limit: number): void {
   if (out.length >= limit) return;
   if (typeof value === "string") {
     if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      out.push(error("schema.maxLength", path, `must be at most ${schema.maxLength} characters (has ${value.length})`));
+      out.push(error("schema.maxLength", pathOf(where), `must be at most ${schema.maxLength} characters (has ${value.length})`));
     }
     return;
   }
   if (Array.isArray(value)) {
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      out.push(error("schema.maxItems", path, `must have at most ${schema.maxItems} items (has ${value.length}); its items were not checked`));
+      out.push(error("schema.maxItems", pathOf(where), `must have at most ${schema.maxItems} items (has ${value.length}); its items were not checked`));
       return;
     }
     if (schema.items === undefined) return;
-    for (let i = 0; i < value.length && out.length < limit; i += 1) walk(schema.items, value[i], [...path, i], out, limit);
+    for (let i = 0; i < value.length && out.length < limit; i += 1) walk(schema.items, value[i], { parent: where, key: i }, out, limit);
     return;
   }
   if (!isMap(value)) return;
+  const declared = schema.properties;
+  const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  // Nothing below to check: a free-form part (template, volumeSource) is not walked at all.
+  if (declared === undefined && additional === undefined && schema.maxProperties === undefined && schema.additionalProperties !== false) return;
   const keys = Object.keys(value);
   if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    out.push(error("schema.maxProperties", path, `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
+    out.push(error("schema.maxProperties", pathOf(where), `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
     return;
   }
-  const declared = schema.properties ?? {};
+  const known = declared ?? {};
   if (schema.additionalProperties === false) {
-    const unknown = keys.filter((k) => !Object.hasOwn(declared, k));
+    const unknown = keys.filter((k) => !Object.hasOwn(known, k));
     if (unknown.length > MAX_UNKNOWN_FIELDS) {
       const named = unknown.slice(0, 3).map((k) => echo(k, 40)).join(", ");
-      out.push(error("schema.unknownFields", path, `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(declared).join(", ")}`));
+      out.push(error("schema.unknownFields", pathOf(where), `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(known).join(", ")}`));
       return;
     }
   }
   for (const key of keys) {
     if (out.length >= limit) return;
-    const sub = Object.hasOwn(declared, key) ? declared[key] : typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-    if (sub !== undefined) walk(sub, value[key], [...path, key], out, limit);
+    const sub = Object.hasOwn(known, key) ? known[key] : additional;
+    if (sub !== undefined) walk(sub, value[key], { parent: where, key }, out, limit);
   }
 }

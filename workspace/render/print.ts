@@ -3,10 +3,10 @@
 // block literals for multi-line strings such as ConfigMap data.
 import { stringify } from "yaml";
 
-const OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+export const PRINT_OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
 
 export function printYamlStream(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o, OPTIONS)).join("---\n");
+  return objects.map((o) => stringify(o, PRINT_OPTIONS)).join("---\n");
 }
 
 export function printJsonList(objects: readonly unknown[]): string {

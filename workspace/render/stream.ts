@@ -63,19 +63,22 @@ function identity(value: unknown, defaultNamespace: string): string | undefined 
 }
 
 /** Split documents into objects: a `kind: List` contributes its items. */
-export function sourceObjects(docs: readonly SourceDocument[]): SourceObject[] {
-  const out: SourceObject[] = [];
+export function sourceObjects(docs: Iterable<SourceDocument>): SourceObject[] {
+  return [...objectsOf(docs)];
+}
+
+/** The objects of documents as they come; a `kind: List` contributes its items. */
+export function* objectsOf(docs: Iterable<SourceDocument>): Generator<SourceObject> {
   for (const doc of docs) {
     const value = doc.value as { kind?: unknown; items?: unknown };
     if (value && typeof value === "object" && value.kind === "List" && Array.isArray(value.items)) {
-      value.items.forEach((item, i) => {
-        out.push({ value: item, file: doc.file, positionOf: (path) => doc.positionOf(["items", i, ...path]) });
-      });
+      for (let i = 0; i < value.items.length; i += 1) {
+        yield { value: value.items[i] as unknown, file: doc.file, positionOf: (path) => doc.positionOf(["items", i, ...path]) };
+      }
     } else {
-      out.push({ value: doc.value, file: doc.file, positionOf: (path) => doc.positionOf(path) });
+      yield { value: doc.value, file: doc.file, positionOf: (path) => doc.positionOf(path) };
     }
   }
-  return out;
 }
 
 /**
@@ -84,21 +87,17 @@ export function sourceObjects(docs: readonly SourceDocument[]): SourceObject[] {
  */
 /**
  * ConfigMaps and Secrets committed beside the Workspaces exist in the cluster once synced, so
- * KAITO's controller would read them. Only the ConfigMaps a Workspace names count: any other
- * (such as KAITO's own tuning template copy in a rendered stream) is an object to pass through,
- * and where it has a child's name it replaces that child, which gives KAITO's result too.
+ * KAITO's controller would read them. Only the ConfigMaps a Workspace names count (`named`:
+ * namespace/name): any other (such as KAITO's own tuning template copy in a rendered stream) is an
+ * object to pass through, and where it has a child's name it replaces that child, which gives
+ * KAITO's result too.
  */
-function withCommittedObjects(inputs: readonly SourceObject[], options: ExpandOptions): ExpandOptions {
-  const values = inputs.map((src) => src.value as Partial<KubeObject> | null).filter((v): v is KubeObject => v !== null && typeof v === "object");
-  const namespaced = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? options.namespace } });
-  const committed = (kind: string): KubeObject[] => values.filter((v) => v.kind === kind && v.apiVersion === "v1" && typeof v.metadata === "object").map(namespaced);
-  const named = new Set<string>();
-  for (const v of values) {
-    if (!looksLikeWorkspace(v)) continue;
-    const ws = v as unknown as { metadata?: { namespace?: unknown }; inference?: { config?: unknown }; tuning?: { config?: unknown } };
-    const namespace = typeof ws.metadata?.namespace === "string" ? ws.metadata.namespace : options.namespace;
-    for (const name of [ws.inference?.config, ws.tuning?.config]) if (typeof name === "string") named.add(`${namespace}/${name}`);
-  }
+function withCommittedObjects(inputs: readonly SourceObject[], options: ExpandOptions, named: ReadonlySet<string>): ExpandOptions {
+  const committed = (kind: string): KubeObject[] =>
+    inputs
+      .map((src) => src.value as Partial<KubeObject> | null)
+      .filter((v): v is KubeObject => v !== null && typeof v === "object" && v.kind === kind && v.apiVersion === "v1" && typeof v.metadata === "object")
+      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? options.namespace } }));
   const configMaps = committed("ConfigMap").filter((c) => named.has(`${c.metadata.namespace ?? ""}/${c.metadata.name ?? ""}`));
   const secrets = committed("Secret");
   if (configMaps.length === 0 && secrets.length === 0) return options;
@@ -106,8 +105,62 @@ function withCommittedObjects(inputs: readonly SourceObject[], options: ExpandOp
   return { ...options, cluster: { ...cluster, configMaps: [...configMaps, ...cluster.configMaps], secrets: [...secrets, ...cluster.secrets] } };
 }
 
-export function renderObjects(inputs: readonly SourceObject[], given: ExpandOptions): RenderResult {
-  const options = withCommittedObjects(inputs, given);
+/** The ConfigMaps a Workspace names (inference.config, tuning.config), as namespace/name. */
+function namedConfigMaps(value: unknown, defaultNamespace: string): string[] {
+  const ws = value as { metadata?: { namespace?: unknown }; inference?: { config?: unknown }; tuning?: { config?: unknown } };
+  const namespace = typeof ws.metadata?.namespace === "string" ? ws.metadata.namespace : defaultNamespace;
+  return [ws.inference?.config, ws.tuning?.config].filter((n): n is string => typeof n === "string").map((n) => `${namespace}/${n}`);
+}
+
+/**
+ * The input objects, from the start each time it is called. Rendering goes over them more than
+ * once instead of keeping them: a file of 100k Workspaces is parsed document by document, and
+ * only what later passes need (objects that are not Workspaces, identities) is kept.
+ */
+export type ObjectSource = () => Iterable<SourceObject>;
+
+/** What the output pass needs from the checking pass. */
+export interface RenderPlan {
+  readonly options: ExpandOptions;
+  /** input positions of the Workspaces to print (valid, first of their name) */
+  readonly workspaces: ReadonlySet<number>;
+  /** generated child identity -> the input object printed in its place, and its position */
+  readonly overrideOf: ReadonlyMap<string, { readonly index: number; readonly value: unknown }>;
+}
+
+export interface RenderCheck {
+  readonly errors: readonly Finding[];
+  readonly warnings: readonly Finding[];
+  /** Input objects that replaced a generated child and differ from it. */
+  readonly overrides: readonly Finding[];
+  readonly workspaceCount: number;
+  /** whether the output holds any object */
+  readonly hasObjects: boolean;
+  readonly plan: RenderPlan;
+}
+
+/**
+ * Every check of a render, without keeping its output: the objects that are not Workspaces are
+ * read first (committed ConfigMaps and Secrets count wherever they stand), then each Workspace
+ * is expanded, checked and let go.
+ */
+export function checkObjects(source: ObjectSource, given: ExpandOptions): RenderCheck {
+  const plain: SourceObject[] = [];
+  const plainById = new Map<string, { index: number; src: SourceObject }>();
+  const named = new Set<string>();
+  let index = 0;
+  for (const src of source()) {
+    if (looksLikeWorkspace(src.value)) for (const key of namedConfigMaps(src.value, given.namespace)) named.add(key);
+    else {
+      plain.push(src);
+      const id = identity(src.value, given.namespace);
+      // The last object of an identity is the one that overrides.
+      if (id !== undefined) plainById.set(id, { index, src });
+    }
+    index += 1;
+  }
+  const options = withCommittedObjects(plain, given, named);
+
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const overrides: Finding[] = [];
@@ -117,81 +170,91 @@ export function renderObjects(inputs: readonly SourceObject[], given: ExpandOpti
     object: describeObject(src.value, options.namespace),
     violation: v,
   });
-
-  // First expand every Workspace, so overrides can be matched wherever they appear.
-  const expansions = new Map<number, KubeObject[]>();
-  const expandedWorkspaces = new Map<number, unknown>();
-  const generatedBy = new Map<string, number>();
-  const seenWorkspaces = new Map<string, SourceObject>();
-  inputs.forEach((src, i) => {
-    if (!looksLikeWorkspace(src.value)) return;
+  const workspaces = new Set<number>();
+  const overrideOf = new Map<string, { index: number; value: unknown }>();
+  const seenWorkspaces = new Map<string, { file: string; line: number }>();
+  index = -1;
+  for (const src of source()) {
+    index += 1;
+    if (!looksLikeWorkspace(src.value)) continue;
+    let result;
     try {
-      const result = expand(src.value, options);
-      for (const w of result.warnings) warnings.push(finding(src, w));
-      if (result.plan.reconcileError !== undefined) {
-        // KAITO would admit it and then never create the workload: a render that printed the
-        // partial set would sync a Workspace that cannot run.
-        // The warnings above say which field and what to do; this is KAITO's own error text.
-        const message = `KAITO ${result.plan.kaitoVersion} admits this Workspace, but its controller would stop with: ${result.plan.reconcileError}`;
-        errors.push(finding(src, violationError("reconcile", [], message)));
-        return;
-      }
-      const key = identity(result.workspace, options.namespace) ?? String(i);
-      const first = seenWorkspaces.get(key);
-      if (first) {
-        const at = first.positionOf([]);
-        errors.push(finding(src, violationError("duplicate", ["metadata", "name"], `the same Workspace is also defined at ${first.file}:${at.line}`)));
-        return;
-      }
-      seenWorkspaces.set(key, src);
-      expandedWorkspaces.set(i, result.workspace);
-      expansions.set(i, [...result.children]);
-      for (const child of result.children) {
-        const id = identity(child, options.namespace);
-        if (id) generatedBy.set(id, i);
-      }
+      result = expand(src.value, options);
     } catch (e) {
       if (!(e instanceof ExpansionError)) throw e;
       for (const v of e.violations) (v.severity === "error" ? errors : warnings).push(finding(src, v));
+      continue;
     }
-  });
+    for (const w of result.warnings) warnings.push(finding(src, w));
+    if (result.plan.reconcileError !== undefined) {
+      // KAITO would admit it and then never create the workload: a render that printed the
+      // partial set would sync a Workspace that cannot run.
+      // The warnings above say which field and what to do; this is KAITO's own error text.
+      const message = `KAITO ${result.plan.kaitoVersion} admits this Workspace, but its controller would stop with: ${result.plan.reconcileError}`;
+      errors.push(finding(src, violationError("reconcile", [], message)));
+      continue;
+    }
+    const key = identity(result.workspace, options.namespace) ?? `#${index}`;
+    const first = seenWorkspaces.get(key);
+    if (first) {
+      errors.push(finding(src, violationError("duplicate", ["metadata", "name"], `the same Workspace is also defined at ${first.file}:${first.line}`)));
+      continue;
+    }
+    seenWorkspaces.set(key, { file: src.file, line: src.positionOf([]).line });
+    workspaces.add(index);
+    // Inputs that override a generated child take its place in the output.
+    for (const child of result.children) {
+      const id = identity(child, options.namespace);
+      const override = id === undefined ? undefined : plainById.get(id);
+      if (id === undefined || override === undefined) continue;
+      overrideOf.set(id, { index: override.index, value: override.src.value });
+      if (!isDeepStrictEqual(override.src.value, child)) {
+        overrides.push(
+          finding(override.src, {
+            rule: "override",
+            path: [],
+            severity: "warning",
+            message: `replaces the ${describeObject(child)} generated for ${describeObject(result.workspace)}`,
+          }),
+        );
+      }
+    }
+  }
+  return { errors, warnings, overrides, workspaceCount: workspaces.size, hasObjects: workspaces.size > 0 || plain.length > 0, plan: { options, workspaces, overrideOf } };
+}
 
-  // Inputs that override a generated child take its place in the output.
-  const overrideOf = new Map<string, SourceObject>();
-  inputs.forEach((src) => {
-    if (looksLikeWorkspace(src.value)) return;
-    const id = identity(src.value, options.namespace);
-    if (id !== undefined && generatedBy.has(id)) overrideOf.set(id, src);
-  });
-
-  const objects: unknown[] = [];
-  inputs.forEach((src, i) => {
-    const workspace = expandedWorkspaces.get(i);
-    if (workspace !== undefined) {
-      objects.push(workspace);
-      for (const child of expansions.get(i) ?? []) {
+/**
+ * The objects of a checked render in output order, one at a time: each Workspace defaulted and
+ * its children (an override in a child's place), other objects as they came. The expansion is
+ * deterministic, so expanding again here gives what the check saw.
+ */
+export function* emitObjects(source: ObjectSource, plan: RenderPlan): Generator<unknown> {
+  const { options, workspaces, overrideOf } = plan;
+  let index = -1;
+  for (const src of source()) {
+    index += 1;
+    if (workspaces.has(index)) {
+      const result = expand(src.value, options);
+      yield result.workspace;
+      for (const child of result.children) {
         const id = identity(child, options.namespace);
         const override = id === undefined ? undefined : overrideOf.get(id);
-        if (override && !isDeepStrictEqual(override.value, child)) {
-          overrides.push(
-            finding(override, {
-              rule: "override",
-              path: [],
-              severity: "warning",
-              message: `replaces the ${describeObject(child)} generated for ${describeObject(workspace)}`,
-            }),
-          );
-        }
-        objects.push(override ? override.value : child);
+        yield override ? override.value : child;
       }
-      return;
+      continue;
     }
-    if (looksLikeWorkspace(src.value)) return; // invalid: reported above
+    if (looksLikeWorkspace(src.value)) continue; // invalid: reported by the check
     const id = identity(src.value, options.namespace);
-    if (id !== undefined && overrideOf.get(id) === src) return; // emitted in its child's place
-    objects.push(src.value);
-  });
-  return { objects, errors, warnings, overrides, workspaceCount: expandedWorkspaces.size };
+    if (id !== undefined && overrideOf.get(id)?.index === index) continue; // emitted in its child's place
+    yield src.value;
+  }
+}
+
+/** Check and output at once, for inputs already in memory. */
+export function renderObjects(inputs: readonly SourceObject[], given: ExpandOptions): RenderResult {
+  const source: ObjectSource = () => inputs;
+  const { errors, warnings, overrides, workspaceCount, plan } = checkObjects(source, given);
+  return { errors, warnings, overrides, workspaceCount, objects: [...emitObjects(source, plan)] };
 }
 
 export function formatFinding(f: Finding, severity: string = f.violation.severity): string {

@@ -1,6 +1,6 @@
 // Reading YAML (and JSON, which is YAML 1.2) with the positions kept, so every error can say
 // file:line:col. Parsing is pure: callers read the bytes.
-import { LineCounter, parseAllDocuments, isNode } from "yaml";
+import { Composer, LineCounter, Parser, isNode } from "yaml";
 import type { Document } from "yaml";
 
 export type FieldPath = readonly (string | number)[];
@@ -38,21 +38,26 @@ export class SourceError extends Error {
 const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlStream(text: string, file: string): SourceDocument[] {
+  return [...yamlDocuments(text, file)];
+}
+
+/**
+ * The documents of a stream one at a time, parsed as they are reached: a caller that lets each
+ * go before taking the next holds one document's syntax tree at a time, not the whole file's.
+ */
+export function* yamlDocuments(text: string, file: string): Generator<SourceDocument> {
   const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
   // resolveKnownTags: false turns YAML 1.1's !!set, !!binary, !!timestamp, !!omap and !!pairs
   // into unresolved tags (a set of labels would otherwise become an empty map), refused below
   // with every other tag a Kubernetes object cannot carry.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false });
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, strict: true, resolveKnownTags: false });
   const toPosition = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-  if (!Array.isArray(docs)) {
-    // An empty stream comes back as an EmptyStream, not an array.
-    return [];
-  }
-  const out: SourceDocument[] = [];
-  for (const doc of docs) {
+  let index = 0;
+  for (const doc of composer.compose(parser.parse(text))) {
     const error = doc.errors[0];
     if (error) {
       throw new SourceError(file, toPosition(error.pos[0]), firstLine(error.message));
@@ -69,16 +74,15 @@ export function parseYamlStream(text: string, file: string): SourceDocument[] {
     } catch (e) {
       throw new SourceError(file, toPosition(doc.range[0]), firstLine((e as Error).message));
     }
-    const index = out.length;
-    out.push({
+    yield {
       value,
       file,
       index,
       start: toPosition(doc.contents.range?.[0] ?? doc.range[0]),
       positionOf: (path) => toPosition(offsetOf(doc, path)),
-    });
+    };
+    index += 1;
   }
-  return out;
 }
 
 function offsetOf(doc: Document, path: FieldPath): number {

@@ -1,0 +1,74 @@
+// npm run bench:hostile: the requests of issue 12 built to cost a replica the most, each sent to
+// a fresh `kaito-gitops serve` (the bundled CLI, shipped settings) while a probe asks /healthz in
+// a loop. Prints per request: time to answer, answer size, the longest probe wait, and the
+// server's peak RSS (VmHWM), beside the targets (answer < 1 s, < 64 KiB, RSS < 200 MiB; a long
+// name answered < 50 ms).
+import { readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { httpsPost, sleep } from "../webhook/harness.js";
+import { admissionReview, phi3 } from "../webhook/review.js";
+import { startServe } from "../webhook/serve-process.js";
+import { fmt, printTable } from "./measure.js";
+
+const BODY = 3 * 1024 * 1024 - 4096;
+
+type Change = (ws: Record<string, unknown>) => void;
+const inference = (ws: Record<string, unknown>): Record<string, unknown> => ws["inference"] as Record<string, unknown>;
+const resource = (ws: Record<string, unknown>): Record<string, unknown> => ws["resource"] as Record<string, unknown>;
+const many = (item: unknown): unknown[] => Array.from({ length: Math.floor(BODY / (JSON.stringify(item).length + 1)) }, () => item);
+const long = "p".repeat(BODY);
+
+const CASES: readonly [string, Change][] = [
+  ["valid phi-3 (baseline)", () => undefined],
+  ["3 MiB of wrong-typed adapters", (ws) => (inference(ws)["adapters"] = many(1))],
+  ["3 MiB of adapter objects", (ws) => (inference(ws)["adapters"] = many({ source: { urls: [1] } }))],
+  ["10 adapters x 1000 wrong urls", (ws) => (inference(ws)["adapters"] = Array.from({ length: 10 }, () => ({ source: { name: "a", urls: Array.from({ length: 1000 }, () => 7) } })))],
+  ["3 MiB preset name", (ws) => ((inference(ws)["preset"] as Record<string, unknown>)["name"] = long)],
+  ["3 MiB instance type", (ws) => (resource(ws)["instanceType"] = long)],
+  ["3 MiB unknown field name", (ws) => (resource(ws)[long] = 1)],
+  ["253-char unknown preset", (ws) => ((inference(ws)["preset"] as Record<string, unknown>)["name"] = "q".repeat(253))],
+  ["100k labels", (ws) => ((ws["metadata"] as Record<string, unknown>)["labels"] = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
+  ["100k unknown fields", (ws) => Object.assign(resource(ws), Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
+];
+
+function peakRssMiB(pid: number): number {
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kib) / 1024;
+}
+
+const rows: string[][] = [];
+for (const [name, change] of CASES) {
+  const ws = phi3();
+  change(ws);
+  const body = JSON.stringify(admissionReview({ object: ws }));
+  const serve = await startServe(["--port", "0", "--host", "127.0.0.1", "--no-controller"]);
+  const ca = Buffer.from(await serve.firstStdoutLine(), "base64").toString("utf8");
+  const url = `https://127.0.0.1:${serve.port}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const rssBefore = peakRssMiB(serve.child.pid ?? 0);
+  let probing = true;
+  let longestProbe = 0;
+  const probe = (async () => {
+    while (probing) {
+      const started = performance.now();
+      await httpsPost(url, "/healthz", "", { ca, servername: "localhost", agent, method: "GET" });
+      longestProbe = Math.max(longestProbe, performance.now() - started);
+      await sleep(5);
+    }
+  })();
+  await sleep(50);
+  const started = performance.now();
+  const answer = await httpsPost(url, "/validate", body, { ca, servername: "localhost" });
+  const ms = performance.now() - started;
+  probing = false;
+  await probe;
+  agent.destroy();
+  const rss = peakRssMiB(serve.child.pid ?? 0);
+  serve.child.kill("SIGTERM");
+  await serve.exited;
+  const allowed = answer.status === 200 ? String((JSON.parse(answer.body) as { response: { allowed: boolean } }).response.allowed) : `HTTP ${answer.status}`;
+  rows.push([name, fmt(Buffer.byteLength(body) / 1024, 0), allowed, fmt(ms, 1), fmt(answer.body.length / 1024, 1), fmt(longestProbe, 1), fmt(rssBefore, 0), fmt(rss, 0)]);
+}
+console.log("POST /validate to a fresh `kaito-gitops serve` per request, /healthz probed meanwhile");
+printTable(["request", "body KiB", "allowed", "answer ms", "answer KiB", "probe max ms", "RSS idle MiB", "RSS peak MiB"], rows);
+console.log("targets: answer < 1000 ms (a name < 50 ms), answer < 64 KiB, RSS peak < 200 MiB");
