@@ -5,6 +5,7 @@
 #              name it runs under: the cache holds a symlink per name)
 #   luahealth  our program around Argo CD's util/lua package (go/luahealth): health checks in
 #              Argo CD's own Lua VM
+#              (and crds/: Argo CD's Application and AppProject CRDs, copied from the module)
 #   redis      our program around github.com/alicebob/miniredis/v2 (go/redis), the Redis the
 #              Argo CD components need
 # into ${KAITO_GITOPS_CACHE:-$HOME/.cache/kaito-gitops}/argocd/<key>/bin, where <key> is the
@@ -96,7 +97,8 @@ if ((print_key)); then echo "$KEY"; exit 0; fi
 BIN_DIR="$CACHE_ROOT/argocd/$KEY/bin"
 missing=()
 for b in "${only[@]}"; do
-  if ((force)) || [[ ! -x "$BIN_DIR/$b" ]]; then missing+=("$b"); fi
+  if ((force)) || [[ ! -x "$BIN_DIR/$b" ]]; then missing+=("$b");
+  elif [[ "$b" == argocd && ! -f "$BIN_DIR/crds/application-crd.yaml" ]]; then missing+=("$b"); fi
 done
 if ((${#missing[@]} == 0)); then
   log "${only[*]} cached in $BIN_DIR; nothing to do"
@@ -124,7 +126,12 @@ for b in "${missing[@]}"; do
     luahealth) step luahealth ./luahealth "$LDFLAGS_OURS" ;;
     redis) step redis ./redis "$LDFLAGS_OURS" ;;
     argocd)
-      step argocd "$ARGOCD_MODULE/cmd" "$LDFLAGS_ARGOCD"
+      if ((force)) || [[ ! -x "$BIN_DIR/argocd" ]]; then step argocd "$ARGOCD_MODULE/cmd" "$LDFLAGS_ARGOCD"; fi
+      src="$(cd "$MOD" && go list -mod=readonly -m -f '{{.Dir}}' "$ARGOCD_MODULE")" || die "cannot locate $ARGOCD_MODULE in the module cache"
+      mkdir -p "$BIN_DIR/crds"
+      for crd in application-crd.yaml appproject-crd.yaml; do
+        install -m 0644 "$src/manifests/crds/$crd" "$BIN_DIR/crds/$crd"
+      done
       for n in "${ARGOCD_NAMES[@]}"; do ln -sfn argocd "$BIN_DIR/$n"; done
       v="$("$BIN_DIR/argocd" version --client --short 2>&1 || true)"
       [[ "$v" == *"${ARGOCD_VERSION#v}"* ]] || die "argocd version --client says '$v', expected $ARGOCD_VERSION"

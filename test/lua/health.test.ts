@@ -24,9 +24,9 @@ import { parse } from "yaml";
 import { evaluateHealthOnce, evaluateHealthSync, HEALTH_CODES } from "../argocd/luahealth.js";
 import type { HealthOverride, HealthRequest, HealthResult, HealthStatus } from "../argocd/luahealth.js";
 import { repoPath } from "../helpers/repo.js";
+import { COMPONENT_DIR, componentArgocdCm } from "../argocd/component.js";
 
 const HEALTH_DIR = repoPath("plugin", "health");
-const COMPONENT_DIR = repoPath("kustomize", "components", "argocd");
 const MODES = ["open", "restricted", "argocd-cm"] as const;
 type Mode = (typeof MODES)[number];
 
@@ -111,26 +111,6 @@ function loadObject(path: string): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------
 // argocd-cm as the kustomize component writes it
-
-/** The argocd-cm data the component merges in: `files: [key=file]` and `literals: [key=value]`. */
-export function componentArgocdCm(componentDir: string): Record<string, string> {
-  const kustomization = parse(readFileSync(join(componentDir, "kustomization.yaml"), "utf8")) as {
-    configMapGenerator?: { name: string; files?: string[]; literals?: string[] }[];
-  };
-  const generator = kustomization.configMapGenerator?.find((g) => g.name === "argocd-cm");
-  if (generator === undefined) throw new Error(`${componentDir}/kustomization.yaml: no argocd-cm configMapGenerator`);
-  const data: Record<string, string> = {};
-  for (const entry of generator.files ?? []) {
-    const [key, file] = entry.includes("=") ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] : [entry, entry];
-    data[key] = readFileSync(join(componentDir, file), "utf8");
-  }
-  for (const entry of generator.literals ?? []) {
-    const eq = entry.indexOf("=");
-    if (eq < 0) throw new Error(`${componentDir}/kustomization.yaml: literal ${entry} has no '='`);
-    data[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return data;
-}
 
 /** argocd-cm split keys -> Argo CD's resource overrides, keyed "<group>/<Kind>" (the key
  *  `resource.customizations.health.<group>_<Kind>`, as util/settings reads it). */
