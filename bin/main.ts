@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   validate: { summary: "check Workspaces; exit non-zero on any error", load: async () => (await import("./commands/validate.js")).run },
   generate: { summary: "the Argo CD plugin's generate: render the app folder as Argo CD asks", load: async () => (await import("./commands/generate.js")).run },
   discover: { summary: "the Argo CD plugin's discovery: is there a Workspace in this folder?", load: async () => (await import("./commands/discover.js")).run },
+  models: { summary: "pin Hugging Face models in the model lock (add) or check it against the hub (verify)", load: async () => (await import("./commands/models.js")).run },
   presets: { summary: "list the model presets", load: async () => (await import("./commands/catalog.js")).presets },
   "instance-types": { summary: "list the GPU instance types", load: async () => (await import("./commands/catalog.js")).instanceTypes },
   crd: { summary: "print the Workspace CustomResourceDefinition", load: async () => (await import("./commands/crd.js")).run },

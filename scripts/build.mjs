@@ -21,16 +21,19 @@ const { default: standaloneCode } = await import("ajv/dist/standalone/index.js")
 const dist = (p) => pathToFileURL(join(root, "dist", p)).href;
 const { validatorSchema, strictSchema } = await import(dist("workspace/api/schema.js"));
 const { catalogFileSchema } = await import(dist("workspace/catalog/schema.js"));
+const { modelLockSchema } = await import(dist("workspace/models/lock-schema.js"));
 const { newAjv } = await import(dist("workspace/api/ajv-options.js"));
 
 const ajv = newAjv(Ajv, { code: { source: true, esm: true }, verbose: true });
 ajv.addSchema(validatorSchema("v1alpha1"), "workspaceV1alpha1");
 ajv.addSchema(validatorSchema("v1beta1"), "workspaceV1beta1");
 ajv.addSchema(strictSchema(catalogFileSchema), "catalogFile");
+ajv.addSchema(strictSchema(modelLockSchema), "modelLockFile");
 const code = standaloneCode(ajv, {
   workspaceV1alpha1: "workspaceV1alpha1",
   workspaceV1beta1: "workspaceV1beta1",
   catalogFile: "catalogFile",
+  modelLockFile: "modelLockFile",
 });
 if (/\brequire\(/.test(code)) throw new Error("the generated validators need an ajv runtime helper; adjust the ajv options");
 writeFileSync(join(root, "dist/workspace/api/validators.generated.js"), code);

@@ -18,3 +18,6 @@ export type { SourceDocument, FieldPath, Position } from "./source/yaml.js";
 export * from "./kaito/types.js";
 export { kaitoProfile, isKaitoVersion } from "./kaito/profiles.js";
 export type { ModelFacts } from "./models/facts.js";
+export { parseModelLock, serializeModelLock, findLockedModel, withLockedModels, lockDrift, ModelLockError } from "./models/lock.js";
+export { LOCK_FILE_NAME } from "./models/lock-format.js";
+export { unknownModelMessage, addModelCommand } from "./models/messages.js";

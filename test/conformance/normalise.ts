@@ -167,6 +167,36 @@ export const CORPUS_NORMALISATIONS: readonly Normalisation[] = [
     apply: sortAffinity },
 ];
 
+/** KAITO's puller script and ours state the image and the target directory each in their own way. */
+const PULLER_INPUTS = [
+  { image: /^\s*\[ ! -z "\$\{IMG_REF\}" \] \|\| IMG_REF='([^'\n]*)'$/m, target: /^\s*\[ ! -z "\$\{VOL_DIR\}" \] \|\| VOL_DIR='([^'\n]*)'$/m },
+  { image: /^image=\$\{1:-'([^\n]*)'\}$/m, target: /^target=\$\{2:-'([^\n]*)'\}$/m },
+];
+const PULLER_IMAGE = "mcr.microsoft.com/aks/skopeo:1.14.4-6";
+
+/** A puller script reduced to its inputs, or undefined when it is neither KAITO's nor ours. */
+function pullerInputs(script: string): string | undefined {
+  for (const form of PULLER_INPUTS) {
+    const image = form.image.exec(script)?.[1];
+    const target = form.target.exec(script)?.[1];
+    if (image !== undefined && target !== undefined) return `<adapter puller script: image=${image} target=${target}>`;
+  }
+  return undefined;
+}
+
+function replacePullerScripts(objects: KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    const pod = podSpecOf(o);
+    if (!pod || !Array.isArray(pod.initContainers)) continue;
+    for (const c of pod.initContainers) {
+      if (!isObject(c) || c.image !== PULLER_IMAGE || !Array.isArray(c.args) || typeof c.args[0] !== "string") continue;
+      const reduced = pullerInputs(c.args[0]);
+      if (reduced !== undefined) c.args = [reduced, ...c.args.slice(1)];
+    }
+  }
+  return objects;
+}
+
 /** Where we differ from KAITO on purpose (docs/conformance.md says why). */
 export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
   {
@@ -174,6 +204,12 @@ export const DELIBERATE_DEVIATIONS: readonly Normalisation[] = [
     summary: "workspace.kaito.io/revision on the workload is left out",
     reason: "KAITO's controller counts its own reconcile revisions; a renderer has none (our controller may write it)",
     apply: dropRevisionAnnotation,
+  },
+  {
+    id: "adapter-puller-script",
+    summary: "the shell script of each adapter puller init container is reduced to its inputs (image reference, target directory)",
+    reason: "KAITO embeds its own script text, which we do not copy; ours takes the same inputs (image and target directory) and leaves the same result (the image's /data at the target)",
+    apply: replacePullerScripts,
   },
 ];
 

@@ -17,6 +17,7 @@ import type { CorpusCase } from "./corpus.js";
 import { loadVersion } from "./corpus.js";
 import { firstDifference } from "./compare.js";
 import type { Difference } from "./compare.js";
+import { lockFromCorpus } from "./lock.js";
 import { normalise } from "./normalise.js";
 
 /** The UID the corpus gave every Workspace; ours would come from the API server. */
@@ -166,7 +167,7 @@ function main() {
   const reports: VersionReport[] = [];
   for (const version of args.versions) {
     const cases = loadVersion(args.corpus, version).filter((c) => !args.filter || c.name.includes(args.filter));
-    reports.push(report(version, cases.map((c) => runCase(c))));
+    reports.push(report(version, cases.map((c) => runCase(c, lockFromCorpus(c)))));
   }
   if (args.json) console.log(JSON.stringify(reports, null, 2));
   else {

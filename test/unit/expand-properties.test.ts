@@ -21,6 +21,7 @@ import { expand, expandOptions } from "../../workspace/index.js";
 import type { ExpandOptions, Expansion, KubeObject } from "../../workspace/index.js";
 import { printYamlStream } from "../../workspace/render/print.js";
 import { loadVersion } from "../conformance/corpus.js";
+import { lockFromCorpus } from "../conformance/lock.js";
 import { KAITO_VERSIONS } from "../../workspace/kaito/types.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { exampleWorkspaces } from "../helpers/examples.js";
@@ -42,6 +43,7 @@ function inputs(): Input[] {
         kaitoVersion: version,
         settings: c.settings,
         cluster: { ...c.cluster, configMaps: [...c.committed, ...c.cluster.configMaps] },
+        models: lockFromCorpus(c),
         assumeNamedSecrets: false,
       });
       out.push({ label: `${version}/${c.name}`, workspace: c.workspace, options });

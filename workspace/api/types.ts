@@ -60,7 +60,7 @@ export interface ResourceSpec {
   instanceType?: string;
   /** Number of nodes; derived from the preset and instance type when absent. */
   count?: number;
-  labelSelector: LabelSelector;
+  labelSelector?: LabelSelector;
   /** Existing nodes to use instead of provisioning (bring your own nodes). */
   preferredNodes?: string[];
   partition?: PartitionSpec;

@@ -5,7 +5,7 @@ import { didYouMean } from "../catalog/nearest.js";
 import type { FieldPath } from "../source/yaml.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
-import { workspaceV1alpha1, workspaceV1beta1, catalogFile } from "./validators.generated.js";
+import { workspaceV1alpha1, workspaceV1beta1, catalogFile, modelLockFile } from "./validators.generated.js";
 import type { WorkspaceVersion } from "./types.js";
 
 const workspaceValidators: Record<WorkspaceVersion, ValidateFunction> = {
@@ -19,6 +19,10 @@ export function workspaceSchemaViolations(obj: unknown, version: WorkspaceVersio
 
 export function catalogSchemaViolations(obj: unknown): Violation[] {
   return runValidator(catalogFile, obj);
+}
+
+export function modelLockSchemaViolations(obj: unknown): Violation[] {
+  return runValidator(modelLockFile, obj);
 }
 
 function runValidator(validate: ValidateFunction, obj: unknown): Violation[] {

@@ -1,0 +1,68 @@
+// How KAITO v0.12.0 finds the model a preset name means: names are case-insensitive, legacy short
+// names redirect to catalog ids, catalog ids resolve from the embedded catalog, and any other
+// `org/name` is a Hugging Face model, which KAITO asks the hub about and we read from the model
+// lock (so a render never touches the network).
+import type { ModelFacts } from "../../../models/facts.js";
+import type { ModelLock } from "../../types.js";
+import { DEPRECATED_PRESETS, LEGACY_ALIASES } from "./aliases.js";
+import { CATALOG } from "./catalog.js";
+import type { Preset } from "./preset.js";
+import { presetFor } from "./preset.js";
+import { isServedByVllm } from "../../../models/from-hub.js";
+
+export type Resolution =
+  | { readonly ok: true; readonly preset: Preset; readonly source: "catalog" | "lock" }
+  | { readonly ok: false; readonly reason: string };
+
+const catalogById: ReadonlyMap<string, ModelFacts> = new Map(CATALOG.map((m) => [m.name.toLowerCase(), m]));
+
+/** A name KAITO's webhook takes as a preset: a legacy short name, or `org/name` with both parts. */
+export function isValidPresetName(name: string): boolean {
+  if (name.toLowerCase() in LEGACY_ALIASES) return true;
+  const slash = name.indexOf("/");
+  return slash > 0 && slash < name.length - 1;
+}
+
+/** A withdrawn preset's short name (KAITO says so rather than "unsupported"). */
+export const isDeprecatedPreset = (name: string): boolean => DEPRECATED_PRESETS.has(name.toLowerCase());
+
+/** The lower-case Hugging Face id a preset name stands for (legacy names redirected). */
+export function modelIdOf(name: string): string {
+  const lower = name.toLowerCase();
+  return LEGACY_ALIASES[lower] ?? lower;
+}
+
+export const catalogFacts = (id: string): ModelFacts | undefined => catalogById.get(id.toLowerCase());
+
+export function lockFacts(lock: ModelLock, id: string): ModelFacts | undefined {
+  const lower = id.toLowerCase();
+  return lock.models.find((m) => m.name.toLowerCase() === lower);
+}
+
+export interface ResolveOptions {
+  /** Whether the Workspace can present a Hugging Face token (a named Secret with HF_TOKEN). */
+  readonly hasToken: boolean;
+}
+
+/** The preset for a name, as KAITO's model registry would produce it, or why there is none. */
+export function resolveModel(name: string, lock: ModelLock, options: ResolveOptions): Resolution {
+  const id = modelIdOf(name);
+  if (!id.includes("/")) return { ok: false, reason: `model is not registered: ${id}` };
+  const fromCatalog = catalogFacts(id);
+  if (fromCatalog) return { ok: true, preset: presetFor(id, fromCatalog), source: "catalog" };
+  const locked = lockFacts(lock, id);
+  if (!locked) {
+    return {
+      ok: false,
+      reason: `${id} is not in KAITO's model catalog and not in the model lock; add it with \`kaito-gitops models add ${id}\``,
+    };
+  }
+  if (locked.gated && !options.hasToken) {
+    return { ok: false, reason: `${id} is gated on Hugging Face: KAITO needs a modelAccessSecret whose Secret has the key HF_TOKEN to read it` };
+  }
+  const preset = presetFor(id, locked);
+  if (!isServedByVllm(preset.architectures)) {
+    return { ok: false, reason: `unsupported model architecture for ${id}: ${preset.architectures.join(", ")}` };
+  }
+  return { ok: true, preset, source: "lock" };
+}
