@@ -194,3 +194,50 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+interface PodLike {
+  metadata: { name: string };
+  spec?: { containers?: { name: string; image: string }[] };
+}
+
+const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** What Karpenter would write once the node joined: every NodeClaim of the rendering Ready. */
+export async function makeNodeClaimsReady(s: Scenario): Promise<number> {
+  const claims = (await s.render()).filter((o) => o.kind === "NodeClaim");
+  const now = rfc3339(Date.now());
+  for (const claim of claims) {
+    const conditions = ["Launched", "Registered", "Initialized", "Ready"].map((type) => ({ type, status: "True", reason: type, message: "", lastTransitionTime: now }));
+    await s.kubectl(["patch", "nodeclaims.karpenter.sh", claim.metadata.name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { nodeName: `aks-${claim.metadata.name}`, conditions } })]);
+  }
+  return claims.length;
+}
+
+/** The pods of a Workspace's workload, once the StatefulSet controller made them. */
+export async function podsOf(s: Scenario, workspace: string, timeoutMs = 60_000): Promise<PodLike[]> {
+  return waitFor(`pods of ${workspace}`, async () => {
+    const list = await s.getJson<{ items: PodLike[] }>(["get", "pods", "-n", DEST_NS, "-l", `kaito.sh/workspace=${workspace}`]);
+    return list.items.length > 0 ? list.items : undefined;
+  }, s.diagnostics, timeoutMs);
+}
+
+/** What a kubelet writes (there is none in the test cluster): the pods Running and Ready, or
+ *  stuck pulling their image. */
+export async function setPods(s: Scenario, pods: readonly PodLike[], state: "ready" | "imagePullBackOff"): Promise<void> {
+  const started = rfc3339(Date.now() - 60_000);
+  for (const pod of pods) {
+    const containers = pod.spec?.containers ?? [];
+    const status =
+      state === "ready"
+        ? {
+            phase: "Running",
+            conditions: [{ type: "Ready", status: "True", lastTransitionTime: started }, { type: "ContainersReady", status: "True", lastTransitionTime: started }],
+            containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, imageID: "", ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } })),
+          }
+        : {
+            phase: "Pending",
+            containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` } } })),
+          };
+    await s.kubectl(["patch", "pod", pod.metadata.name, "-n", DEST_NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
+  }
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { repoPath } from "../helpers/repo.js";
-import { APP_PATH, DEST_NS, startScenario, waitFor } from "../argocd/scenario.js";
+import { APP_PATH, DEST_NS, makeNodeClaimsReady, podsOf, setPods, startScenario, waitFor } from "../argocd/scenario.js";
 import type { Application, Scenario } from "../argocd/scenario.js";
 import { ARGOCD_NAMESPACE } from "../argocd/argocd.js";
 
@@ -175,39 +175,16 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.equal(progressing.ws, "Progressing", JSON.stringify(progressing));
   assert.equal(progressing.app, "Progressing");
 
-  const rendered = await s.render();
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  for (const claim of rendered.filter((o) => o.kind === "NodeClaim")) {
-    await s.kubectl(["patch", "nodeclaims.karpenter.sh", claim.metadata.name, "--subresource=status", "--type=merge", "-p",
-      JSON.stringify({ status: { nodeName: `aks-${claim.metadata.name}`, conditions: ["Launched", "Registered", "Initialized", "Ready"].map((type) => ({ type, status: "True", reason: type, message: "", lastTransitionTime: now })) } })]);
-  }
-  const pods = await waitFor("the workload's pods", async () => {
-    const list = await s.getJson<{ items: Obj[] }>(["get", "pods", "-n", DEST_NS, "-l", `kaito.sh/workspace=${workspace}`]);
-    return list.items.length > 0 ? list.items : undefined;
-  }, s.diagnostics);
-  const containers = (p: Obj): { name: string; image: string }[] => (p.spec?.["containers"] as { name: string; image: string }[] | undefined) ?? [];
-
-  for (const pod of pods) {
-    await s.kubectl(["patch", "pod", pod.metadata.name, "-n", DEST_NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({
-      status: { phase: "Pending", containerStatuses: containers(pod).map((c) => ({ name: c.name, image: c.image, imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${c.image}"` } } })) },
-    })]);
-  }
+  assert.ok((await makeNodeClaimsReady(s)) > 0, "the Workspace has node claims");
+  const pods = await podsOf(s, workspace);
+  await setPods(s, pods, "imagePullBackOff");
   const degraded = await waitFor("Degraded", async () => {
     const h = await healthOf();
     return h.ws === "Degraded" ? h : undefined;
   }, s.diagnostics, 60_000);
   assert.equal(degraded.app, "Degraded");
 
-  for (const pod of pods) {
-    const started = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-    await s.kubectl(["patch", "pod", pod.metadata.name, "-n", DEST_NS, "--subresource=status", "--type=merge", "-p", JSON.stringify({
-      status: {
-        phase: "Running",
-        conditions: [{ type: "Ready", status: "True", lastTransitionTime: started }, { type: "ContainersReady", status: "True", lastTransitionTime: started }],
-        containerStatuses: containers(pod).map((c) => ({ name: c.name, image: c.image, imageID: "", ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } })),
-      },
-    })]);
-  }
+  await setPods(s, pods, "ready");
   const healthy = await waitFor("Healthy", async () => {
     const h = await healthOf();
     return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
