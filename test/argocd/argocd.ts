@@ -55,9 +55,22 @@ function kubectlOk(cluster: Cluster, args: string[], input?: string): Promise<st
 
 /** Installs what Argo CD reads from the cluster: its CRDs, namespace, argocd-cm (with the
  *  component's keys), argocd-secret, argocd-rbac-cm and the `default` AppProject. */
+/** Waits for CRDs to be served (kubectl wait fails outright while a new CRD has no status yet). */
+export async function waitEstablished(cluster: Cluster, names: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const name of names) {
+    for (;;) {
+      const r = await cluster.kubectl(["get", "crd", name, "-o", 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
+      if (r.code === 0 && r.stdout.trim() === "True") break;
+      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established within ${timeoutMs / 1000} s: ${r.stderr}`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+}
+
 async function installArgoCdConfig(cluster: Cluster, binDir: string, extraCm: Record<string, string>): Promise<void> {
   await kubectlOk(cluster, ["apply", "--server-side", "-f", join(binDir, "crds", "application-crd.yaml"), "-f", join(binDir, "crds", "appproject-crd.yaml")]);
-  await kubectlOk(cluster, ["wait", "--for=condition=Established", "crd/applications.argoproj.io", "crd/appprojects.argoproj.io", "--timeout=60s"]);
+  await waitEstablished(cluster, ["applications.argoproj.io", "appprojects.argoproj.io"]);
   const labels = { "app.kubernetes.io/part-of": "argocd" };
   const objects = [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGOCD_NAMESPACE } },
@@ -117,7 +130,8 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
   const logs = { redis: join(dir, "redis.log"), cmp: join(dir, "cmp-server.log"), repo: join(dir, "repo-server.log"), controller: join(dir, "application-controller.log") };
   const children: ChildProcess[] = [];
   const baseEnv = {
-    PATH: `${paths.tools}:${process.env["PATH"] ?? ""}`,
+    // binDir: git-verify-wrapper.sh, which the repo server runs as the Argo CD image does
+    PATH: `${paths.tools}:${binDir}:${process.env["PATH"] ?? ""}`,
     HOME: dir,
     TMPDIR: paths.tmp,
     ARGOCD_FAKE_IN_CLUSTER: "true",
@@ -128,13 +142,14 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
     ARGOCD_GPG_ENABLED: "false",
     KUBECONFIG: cluster.kubeconfigPath,
   };
-  const run = (name: keyof typeof logs, argv0: string, args: string[], env: Record<string, string> = {}): void => {
+  const run = (name: keyof typeof logs, argv0: string, args: string[], env: Record<string, string> = {}): ChildProcess => {
     const out = createWriteStream(logs[name]);
     const child = spawn(join(binDir, argv0), args, { env: { ...baseEnv, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     child.unref();
     children.push(child);
+    return child;
   };
   const killAll = (signal: NodeJS.Signals): void => {
     for (const child of children) {
@@ -169,12 +184,14 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
   };
 
   try {
-    run("redis", "redis", ["--addr", `127.0.0.1:${redisPort}`]);
-    await waitForPort(redisPort, "redis", () => logTails());
+    const redis = run("redis", "redis", ["--addr", `127.0.0.1:${redisPort}`]);
+    await waitForPort(redisPort, "redis", redis, () => logTails());
     run("cmp", "argocd-cmp-server", ["--config-dir-path", paths.cmpConfig, "--loglevel", "info", "--logformat", "text"], { ARGOCD_CMP_WORKDIR: paths.cmpWork });
-    run("repo", "argocd-repo-server", ["--port", String(repoPort), "--metrics-port", String(repoMetrics), "--redis", `127.0.0.1:${redisPort}`, "--disable-tls", "--loglevel", "info", "--logformat", "text", "--address", "127.0.0.1"]);
-    await waitForPort(repoPort, "argocd-repo-server", () => logTails(), 60_000);
-    run(
+    const repo = run("repo", "argocd-repo-server", ["--port", String(repoPort), "--metrics-port", String(repoMetrics), "--redis", `127.0.0.1:${redisPort}`, "--disable-tls",
+      // v3.6.1 defaults this to a path and then refuses it with --disable-tls; no mTLS on loopback
+      "--client-ca-path=", "--loglevel", "info", "--logformat", "text", "--address", "127.0.0.1"]);
+    await waitForPort(repoPort, "argocd-repo-server", repo, () => logTails(), 60_000);
+    const controller = run(
       "controller",
       "argocd-application-controller",
       [
@@ -191,7 +208,7 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
       ],
       { ARGOCD_SYNC_WAVE_DELAY: "0", ...(options.controllerEnv ?? {}) },
     );
-    await waitForPort(controllerMetrics, "argocd-application-controller", () => logTails(), 60_000);
+    await waitForPort(controllerMetrics, "argocd-application-controller", controller, () => logTails(), 60_000);
   } catch (err) {
     await stop();
     throw err;
@@ -199,9 +216,10 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
   return { dir, binDir, logs, logTails, stop };
 }
 
-async function waitForPort(port: number, what: string, logs: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitForPort(port: number, what: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before listening on 127.0.0.1:${port}\n${logs()}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, "127.0.0.1");
       socket.once("connect", () => {

@@ -5,7 +5,9 @@
 #              name it runs under: the cache holds a symlink per name)
 #   luahealth  our program around Argo CD's util/lua package (go/luahealth): health checks in
 #              Argo CD's own Lua VM
-#              (and crds/: Argo CD's Application and AppProject CRDs, copied from the module)
+#              (and crds/: Argo CD's Application and AppProject CRDs, and git-verify-wrapper.sh,
+#              which its image puts on PATH and the repo server runs for every revision; both
+#              copied from the module at build time)
 #   redis      our program around github.com/alicebob/miniredis/v2 (go/redis), the Redis the
 #              Argo CD components need
 # into ${KAITO_GITOPS_CACHE:-$HOME/.cache/kaito-gitops}/argocd/<key>/bin, where <key> is the
@@ -98,7 +100,7 @@ BIN_DIR="$CACHE_ROOT/argocd/$KEY/bin"
 missing=()
 for b in "${only[@]}"; do
   if ((force)) || [[ ! -x "$BIN_DIR/$b" ]]; then missing+=("$b");
-  elif [[ "$b" == argocd && ! -f "$BIN_DIR/crds/application-crd.yaml" ]]; then missing+=("$b"); fi
+  elif [[ "$b" == argocd && ( ! -f "$BIN_DIR/crds/application-crd.yaml" || ! -x "$BIN_DIR/git-verify-wrapper.sh" ) ]]; then missing+=("$b"); fi
 done
 if ((${#missing[@]} == 0)); then
   log "${only[*]} cached in $BIN_DIR; nothing to do"
@@ -132,6 +134,7 @@ for b in "${missing[@]}"; do
       for crd in application-crd.yaml appproject-crd.yaml; do
         install -m 0644 "$src/manifests/crds/$crd" "$BIN_DIR/crds/$crd"
       done
+      install -m 0755 "$src/hack/git-verify-wrapper.sh" "$BIN_DIR/git-verify-wrapper.sh"
       for n in "${ARGOCD_NAMES[@]}"; do ln -sfn argocd "$BIN_DIR/$n"; done
       v="$("$BIN_DIR/argocd" version --client --short 2>&1 || true)"
       [[ "$v" == *"${ARGOCD_VERSION#v}"* ]] || die "argocd version --client says '$v', expected $ARGOCD_VERSION"

@@ -13,7 +13,7 @@ import { repoPath } from "../helpers/repo.js";
 import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 import { startServe } from "../webhook/serve-process.js";
 import type { ServeProcess } from "../webhook/serve-process.js";
-import { ARGOCD_NAMESPACE, PLUGIN_NAME, startArgoCd } from "./argocd.js";
+import { ARGOCD_NAMESPACE, PLUGIN_NAME, startArgoCd, waitEstablished } from "./argocd.js";
 import type { ArgoCd } from "./argocd.js";
 
 export const APP = "models";
@@ -116,7 +116,7 @@ export async function startScenario(): Promise<Scenario> {
   };
   try {
     await kubectl(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml"), "-f", repoPath("test/e2e/fixtures/karpenter-crds.yaml")]);
-    await kubectl(["wait", "--for=condition=Established", "crd/workspaces.kaito.sh", "crd/nodeclaims.karpenter.sh", "--timeout=60s"]);
+    await waitEstablished(cluster, ["workspaces.kaito.sh", "nodeclaims.karpenter.sh"]);
     await kubectl(["create", "namespace", "kaito-gitops-system"]);
     await kubectl(["create", "namespace", DEST_NS]);
     serve = await startServe(["--controller", "--kubeconfig", cluster.kubeconfigPath, "--host", "127.0.0.1", "--port", "0"]);
