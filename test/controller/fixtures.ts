@@ -1,12 +1,14 @@
 // Workspaces and live children for the controller's unit tests: real expansions of real
 // Workspaces, and children "as the cluster shows them" built from those expansions.
-import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expandOptions } from "../../workspace/index.js";
 import { desiredState } from "../../controller/desired.js";
 import type { Expansion, KubeObject, Workspace } from "../../workspace/index.js";
 import { childKey } from "../../controller/objects.js";
 import type { LiveObject } from "../../controller/objects.js";
 import { repoPath } from "../helpers/repo.js";
+import { evaluateHealthOnce } from "../argocd/luahealth.js";
+import type { HealthStatus } from "../argocd/luahealth.js";
 
 export const NOW = new Date("2026-01-02T03:04:05Z");
 export const EARLIER = "2026-01-01T00:00:00Z";
@@ -70,40 +72,16 @@ export const ofKind = (children: readonly KubeObject[], kind: string): KubeObjec
   return found;
 };
 
-// ---- Argo CD's health check, run by a real Lua 5.1 (as test/lua does) ------------------------
+// ---- Argo CD's health check, run by Argo CD's own Lua VM (as test/lua does) -----------------
 
-export interface Health {
-  status: string;
-  message: string;
-}
+export type Health = HealthStatus;
 
-function luaString(text: string): string {
-  let out = '"';
-  for (const byte of Buffer.from(text, "utf8")) out += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, "0")}`;
-  return `${out}"`;
-}
-
-function luaLiteral(value: unknown): string {
-  if (value === null || value === undefined) return "nil";
-  if (typeof value === "string") return luaString(value);
-  if (typeof value === "number") return String(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (Array.isArray(value)) return `{${value.map(luaLiteral).join(", ")}}`;
-  const fields = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => `[${luaString(k)}] = ${luaLiteral(v)}`);
-  return `{${fields.join(", ")}}`;
-}
+const workspaceHealthLua = readFileSync(repoPath("plugin/health/kaito.sh/Workspace/health.lua"), "utf8");
 
 /** Argo CD's reading of the Workspace: "open" = all Lua libraries (the argocd component's setting). */
 export function argoHealth(ws: Workspace, libs: "open" | "restricted" = "open"): Health {
-  const proc = spawnSync("lua5.1", [repoPath("test/lua/health_driver.lua"), libs, repoPath("plugin/health/kaito.sh/Workspace/health.lua")], {
-    input: `return ${luaLiteral(ws)}\n`,
-    timeout: 10_000,
-  });
-  if (proc.error) throw proc.error;
-  const lines = proc.stdout.toString("utf8").split("\n");
-  if (lines[0] !== "result") throw new Error(`health.lua failed: ${proc.stdout.toString("utf8")} ${proc.stderr.toString("utf8")}`);
-  // result \n len \n status \n len \n message
-  return { status: lines[2] ?? "", message: lines.slice(4, -1).join("\n") };
+  const result = evaluateHealthOnce({ object: ws, script: workspaceHealthLua, useOpenLibs: libs === "open" });
+  if ("error" in result) throw new Error(`health.lua failed in Argo CD's Lua VM: ${result.error}`);
+  if (result.health === null) throw new Error("health.lua returned no health");
+  return result.health;
 }

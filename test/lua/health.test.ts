@@ -1,37 +1,34 @@
-// Runs every Argo CD health check under plugin/health with a real Lua 5.1 interpreter (Debian
-// package lua5.1, the language level of Argo CD's gopher-lua), against the cases of its
-// health_test.yaml, in Argo CD's own resource_customizations layout:
+// Runs every Argo CD health check under plugin/health in Argo CD's own Lua VM (util/lua of the
+// pinned github.com/argoproj/argo-cd/v3, through test/argocd/luahealth), against the cases of its
+// health_test.yaml, in Argo CD's resource_customizations layout:
 //
 //   plugin/health/<group>/<Kind>/health.lua
 //   plugin/health/<group>/<Kind>/health_test.yaml   tests: [{inputPath, healthStatus: {status, message}}]
 //   plugin/health/<group>/<Kind>/testdata/*.yaml
 //
-// Each case runs twice: with all libraries (how Argo CD runs built-in checks and its own test)
-// and with only base + table + os (how it runs an argocd-cm check without useOpenLibs). Both must
-// give `healthStatus`, unless the case also has `healthStatusWithoutOpenLibs` (our extension; Argo
-// CD's Go test ignores unknown keys), which then holds the restricted-libraries result.
+// Each case runs three ways:
+//   open        the script with all libraries (how Argo CD runs built-in checks and its own test)
+//   restricted  the script with only base + table + safe os (an argocd-cm check without useOpenLibs)
+//   argocd-cm   looked up by kind from the argocd-cm keys that kustomize/components/argocd writes,
+//               with its useOpenLibs setting (what a user's application controller does)
+// open must give `healthStatus`; restricted gives `healthStatusWithoutOpenLibs` when the case has
+// it (our extension; Argo CD's Go test ignores unknown keys), else `healthStatus`.
 //
-// The object goes to Lua as a table literal built by toLuaLiteral; the driver
-// (test/lua/health_driver.lua) prints status and message length-prefixed.
+// All cases go to one luahealth process at load time; each test asserts its own answers.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
+import { evaluateHealthOnce, evaluateHealthSync, HEALTH_CODES } from "../argocd/luahealth.js";
+import type { HealthOverride, HealthRequest, HealthResult, HealthStatus } from "../argocd/luahealth.js";
+import { repoPath } from "../helpers/repo.js";
+import { COMPONENT_DIR, componentArgocdCm } from "../argocd/component.js";
 
-const LUA = "lua5.1";
-const HEALTH_CODES: readonly string[] = ["Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"];
-const LIB_SETS = ["open", "restricted"] as const;
-type LibSet = (typeof LIB_SETS)[number];
-
-interface HealthStatus {
-  status: string;
-  message: string;
-}
+const HEALTH_DIR = repoPath("plugin", "health");
+const MODES = ["open", "restricted", "argocd-cm"] as const;
+type Mode = (typeof MODES)[number];
 
 interface HealthCase {
   inputPath: string;
@@ -45,151 +42,6 @@ interface HealthCheck {
   dir: string;
   script: string;
   cases: HealthCase[];
-}
-
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "plugin", "health"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json with plugin/health above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
-const ROOT = findRepoRoot();
-const HEALTH_DIR = join(ROOT, "plugin", "health");
-const DRIVER = join(ROOT, "test", "lua", "health_driver.lua");
-
-// ---------------------------------------------------------------------------------------------
-// JSON-like value -> Lua 5.1 table literal
-
-/** A Lua string literal for `text`: printable ASCII as is, every other byte (UTF-8) as \ddd. */
-export function luaString(text: string): string {
-  let out = '"';
-  for (const byte of Buffer.from(text, "utf8")) {
-    if (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c) {
-      out += String.fromCharCode(byte);
-    } else {
-      out += "\\" + String(byte).padStart(3, "0");
-    }
-  }
-  return out + '"';
-}
-
-function luaNumber(value: number): string {
-  if (Number.isNaN(value)) return "(0/0)";
-  if (value === Infinity) return "(1/0)";
-  if (value === -Infinity) return "(-1/0)";
-  // JavaScript's shortest round-trip form ("42", "0.1", "1e+21", "-3") is a valid Lua 5.1 numeral.
-  return String(value);
-}
-
-function isPlainObject(value: object): value is Record<string, unknown> {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * The Lua expression that builds `value` the way Argo CD hands an object to its Lua VM: maps
- * become tables with string keys, arrays 1-based tables, null an absent value (nil).
- */
-export function toLuaLiteral(value: unknown, path = "$", depth = 0): string {
-  if (depth > 64) throw new Error(`${path}: nested too deeply for a Lua table literal`);
-  if (value === null || value === undefined) return "nil";
-  switch (typeof value) {
-    case "string":
-      return luaString(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "number":
-      return luaNumber(value);
-    case "object": {
-      if (Array.isArray(value)) {
-        const items = value.map((item: unknown, i) => toLuaLiteral(item, `${path}[${i}]`, depth + 1));
-        return `{${items.join(", ")}}`;
-      }
-      if (!isPlainObject(value)) {
-        const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "non-plain object";
-        throw new Error(`${path}: cannot express a ${name} as a Lua value`);
-      }
-      const fields: string[] = [];
-      for (const [key, item] of Object.entries(value)) {
-        if (item === null || item === undefined) continue;
-        fields.push(`[${luaString(key)}] = ${toLuaLiteral(item, `${path}.${key}`, depth + 1)}`);
-      }
-      return `{${fields.join(", ")}}`;
-    }
-    default:
-      throw new Error(`${path}: cannot express a ${typeof value} as a Lua value`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running lua5.1
-
-type DriverOutput = { kind: "result"; status: string | null; message: string | null } | { kind: "error"; text: string };
-
-function parseDriverOutput(stdout: Buffer): DriverOutput {
-  let pos = 0;
-  const readLine = (): string => {
-    const end = stdout.indexOf(0x0a, pos);
-    if (end < 0) throw new Error(`driver output ends inside a header: ${JSON.stringify(stdout.toString("utf8"))}`);
-    const line = stdout.subarray(pos, end).toString("latin1");
-    pos = end + 1;
-    return line;
-  };
-  const readField = (): string | null => {
-    const header = readLine();
-    if (header === "-1") return null;
-    if (!/^(0|[1-9][0-9]*)$/.test(header)) throw new Error(`bad length ${JSON.stringify(header)} in driver output`);
-    const length = Number(header);
-    if (pos + length >= stdout.length || stdout[pos + length] !== 0x0a) {
-      throw new Error(`driver output is shorter than the announced ${length} bytes`);
-    }
-    const text = stdout.subarray(pos, pos + length).toString("utf8");
-    pos += length + 1;
-    return text;
-  };
-  const kind = readLine();
-  let output: DriverOutput;
-  if (kind === "result") {
-    const status = readField();
-    const message = readField();
-    output = { kind, status, message };
-  } else if (kind === "error") {
-    output = { kind, text: readField() ?? "" };
-  } else {
-    throw new Error(`unexpected driver output: ${JSON.stringify(stdout.toString("utf8"))}`);
-  }
-  if (pos !== stdout.length) throw new Error(`trailing driver output: ${JSON.stringify(stdout.subarray(pos).toString("utf8"))}`);
-  return output;
-}
-
-function spawnLua(args: string[], input?: string) {
-  const proc = spawnSync(LUA, args, { input, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 });
-  if (proc.error !== undefined) {
-    if ((proc.error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error(`${LUA} is not on PATH; install it (Debian/Ubuntu: apt-get install -y lua5.1)`);
-    }
-    throw proc.error;
-  }
-  return proc;
-}
-
-/**
- * Runs `scriptPath` with `obj` as the global `obj` and returns what Argo CD would read from it
- * (a nil status or message reads as ""). A Lua error, or a result that is not a table of strings,
- * throws: Argo CD would show the resource as Unknown.
- */
-export function runHealthScript(scriptPath: string, obj: unknown, libs: LibSet): HealthStatus {
-  const proc = spawnLua([DRIVER, libs, scriptPath], `return ${toLuaLiteral(obj)}\n`);
-  if (proc.status !== 0) {
-    throw new Error(`${LUA} exited with ${proc.status ?? proc.signal}: ${proc.stderr.toString("utf8")}`);
-  }
-  const output = parseDriverOutput(proc.stdout);
-  if (output.kind === "error") throw new Error(`${scriptPath} (${libs} libraries): ${output.text}`);
-  return { status: output.status ?? "", message: output.message ?? "" };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,130 +103,175 @@ export function discoverHealthChecks(root: string): HealthCheck[] {
   return checks;
 }
 
-function loadObject(path: string): unknown {
+function loadObject(path: string): Record<string, unknown> {
   const obj: unknown = parse(readFileSync(path, "utf8"));
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new Error(`${path}: not a YAML mapping`);
-  return obj;
+  return obj as Record<string, unknown>;
 }
 
-/** Runs one case with both library sets; throws an AssertionError on any difference. */
-export function checkCase(check: HealthCheck, c: HealthCase): void {
-  const obj = loadObject(join(check.dir, c.inputPath));
-  for (const libs of LIB_SETS) {
-    const actual = runHealthScript(check.script, obj, libs);
-    const expected = libs === "open" ? c.expected : c.expectedWithoutOpenLibs;
-    assert.ok(HEALTH_CODES.includes(actual.status), `${check.key} returned an invalid health status ${JSON.stringify(actual.status)}`);
-    assert.deepEqual(actual, expected, `${check.key} ${c.inputPath} with ${libs} libraries`);
+// ---------------------------------------------------------------------------------------------
+// argocd-cm as the kustomize component writes it
+
+/** argocd-cm split keys -> Argo CD's resource overrides, keyed "<group>/<Kind>" (the key
+ *  `resource.customizations.health.<group>_<Kind>`, as util/settings reads it). */
+export function healthOverrides(argocdCm: Record<string, string>): Record<string, HealthOverride> {
+  const overrides: Record<string, HealthOverride> = {};
+  const keyOf = (suffix: string): string => {
+    const underscore = suffix.lastIndexOf("_");
+    return underscore < 0 ? suffix : `${suffix.slice(0, underscore)}/${suffix.slice(underscore + 1)}`;
+  };
+  for (const [key, value] of Object.entries(argocdCm)) {
+    const health = /^resource\.customizations\.health\.(.+)$/.exec(key);
+    if (health?.[1] !== undefined) {
+      const k = keyOf(health[1]);
+      overrides[k] = { useOpenLibs: overrides[k]?.useOpenLibs ?? false, healthLua: value };
+    }
+    const open = /^resource\.customizations\.useOpenLibs\.(.+)$/.exec(key);
+    if (open?.[1] !== undefined) {
+      const k = keyOf(open[1]);
+      overrides[k] = { healthLua: overrides[k]?.healthLua ?? "", useOpenLibs: value === "true" };
+    }
   }
+  return overrides;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every case through Argo CD's VM, once
+
+let checks: HealthCheck[] = [];
+let overrides: Record<string, HealthOverride> = {};
+let setupError: unknown;
+const answers = new Map<string, HealthResult>();
+const answerKey = (check: HealthCheck, c: HealthCase, mode: Mode): string => `${check.key} ${c.inputPath} ${mode}`;
+
+function requestFor(check: HealthCheck, c: HealthCase, mode: Mode): HealthRequest {
+  const object = loadObject(join(check.dir, c.inputPath));
+  if (mode === "argocd-cm") return { object, overrides };
+  return { object, script: readFileSync(check.script, "utf8"), useOpenLibs: mode === "open" };
+}
+
+function expectedFor(check: HealthCheck, c: HealthCase, mode: Mode): HealthStatus {
+  if (mode === "open") return c.expected;
+  if (mode === "restricted") return c.expectedWithoutOpenLibs;
+  return overrides[check.key]?.useOpenLibs === true ? c.expected : c.expectedWithoutOpenLibs;
+}
+
+function assertAnswer(result: HealthResult | undefined, expected: HealthStatus, what: string): void {
+  assert.ok(result !== undefined, `${what}: no answer`);
+  if ("error" in result) assert.fail(`${what}: Argo CD's Lua VM failed: ${result.error}`);
+  assert.ok(result.health !== null, `${what}: no health (no check found, or the script returned nil)`);
+  assert.ok(HEALTH_CODES.includes(result.health.status), `${what}: invalid health status ${JSON.stringify(result.health.status)}`);
+  assert.deepEqual(result.health, expected, what);
+}
+
+try {
+  checks = discoverHealthChecks(HEALTH_DIR);
+  overrides = healthOverrides(componentArgocdCm(COMPONENT_DIR));
+  const keys: string[] = [];
+  const requests: HealthRequest[] = [];
+  for (const check of checks) {
+    for (const c of check.cases) {
+      for (const mode of MODES) {
+        keys.push(answerKey(check, c, mode));
+        requests.push(requestFor(check, c, mode));
+      }
+    }
+  }
+  evaluateHealthSync(requests).forEach((result, i) => answers.set(keys[i] ?? "", result));
+} catch (err) {
+  setupError = err;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tests
 
-let checks: HealthCheck[] = [];
-let discoveryError: unknown;
-try {
-  checks = discoverHealthChecks(HEALTH_DIR);
-} catch (err) {
-  discoveryError = err;
-}
-
-test("health checks: discovery", () => {
-  if (discoveryError !== undefined) throw discoveryError;
+test("health checks: discovery, the component's argocd-cm, Argo CD's Lua VM", () => {
+  if (setupError !== undefined) throw setupError;
   assert.ok(
     checks.some((c) => c.key === "kaito.sh/Workspace"),
     `no kaito.sh/Workspace check under ${HEALTH_DIR}`,
   );
-});
-
-test("health checks: lua5.1 is installed and is Lua 5.1", () => {
-  const proc = spawnLua(["-v"]);
-  const banner = `${proc.stdout.toString("utf8")}${proc.stderr.toString("utf8")}`;
-  assert.match(banner, /^Lua 5\.1\./, `unexpected ${LUA} -v output: ${banner}`);
+  for (const check of checks) {
+    assert.equal(overrides[check.key]?.healthLua, readFileSync(check.script, "utf8"), `argocd-cm carries ${check.key}'s health.lua`);
+  }
 });
 
 for (const check of checks) {
   for (const c of check.cases) {
     test(`health ${check.key}: ${c.inputPath} -> ${c.expected.status}`, () => {
-      checkCase(check, c);
+      for (const mode of MODES) {
+        assertAnswer(answers.get(answerKey(check, c, mode)), expectedFor(check, c, mode), `${check.key} ${c.inputPath} (${mode})`);
+      }
     });
   }
 }
 
-test("health runner: a wrong expected status fails", () => {
+test("health runner: a wrong expected status or message fails", () => {
   const check = checks.find((c) => c.key === "kaito.sh/Workspace");
-  assert.ok(check !== undefined && check.cases.length > 0, "no Workspace case to tamper with");
-  const original = check.cases[0];
+  const original = check?.cases[0];
+  assert.ok(check !== undefined && original !== undefined, "no Workspace case to tamper with");
+  const answer = answers.get(answerKey(check, original, "open"));
   const wrongStatus = original.expected.status === "Healthy" ? "Degraded" : "Healthy";
-  const tampered: HealthCase = {
-    inputPath: original.inputPath,
-    expected: { ...original.expected, status: wrongStatus },
-    expectedWithoutOpenLibs: { ...original.expectedWithoutOpenLibs, status: wrongStatus },
+  assert.throws(() => assertAnswer(answer, { ...original.expected, status: wrongStatus }, "tampered"), assert.AssertionError);
+  assert.throws(() => assertAnswer(answer, { ...original.expected, message: `${original.expected.message}!` }, "tampered"), assert.AssertionError);
+});
+
+const run = (script: string, object: unknown, useOpenLibs: boolean): HealthResult => evaluateHealthOnce({ object, script, useOpenLibs });
+
+test("Argo CD's VM: Lua errors, the restricted library set and Lua 5.1 syntax", () => {
+  const broken = run("return { status = obj.status.conditions[1].type }\n", { metadata: { name: "x" } }, true);
+  assert.ok("error" in broken && /attempt to index/.test(broken.error), JSON.stringify(broken));
+
+  const usesString = 'local hs = {}\nhs.status = "Healthy"\nhs.message = string.upper(obj.kind)\nreturn hs\n';
+  assert.deepEqual(run(usesString, { kind: "Workspace" }, true), { health: { status: "Healthy", message: "WORKSPACE" } });
+  const noString = run(usesString, { kind: "Workspace" }, false);
+  assert.ok("error" in noString && /string|nil/.test(noString.error), JSON.stringify(noString));
+
+  const usesMethod = 'return { status = "Healthy", message = obj.kind:lower() }\n';
+  assert.ok("error" in run(usesMethod, { kind: "Workspace" }, false));
+
+  const modern = 'local n = 7 // 2\nreturn { status = "Healthy" }\n';
+  assert.ok("error" in run(modern, {}, true), "Lua 5.3 integer division is a syntax error in Argo CD's Lua 5.1");
+
+  const invalid = run('return { status = "Fine" }\n', {}, true);
+  assert.deepEqual(invalid, { health: { status: "Unknown", message: "Lua returned an invalid health status" } });
+  assert.deepEqual(run("return nil\n", {}, true), { health: null });
+});
+
+test("Argo CD's VM: objects reach Lua intact", () => {
+  const echo = [
+    "local parts = { obj.text, tostring(obj.int), tostring(obj.negative), tostring(obj.fraction),",
+    "  tostring(#obj.list), obj.list[1], tostring(obj.list[2]), tostring(obj.list[3].deep.flag),",
+    '  tostring(obj.absent), tostring(obj.nested["a/b"]) }',
+    'return { status = "Healthy", message = table.concat(parts, "|") }',
+    "",
+  ].join("\n");
+  const text = 'quote" backslash\\ newline\n tab\t nul\u0000 é ✓ 1\u00012 ]] [==[';
+  const obj = {
+    text,
+    int: 42,
+    negative: -3,
+    fraction: 0.5,
+    list: ["first", 2, { deep: { flag: false } }],
+    absent: null,
+    nested: { "a/b": "slash key" },
   };
-  assert.throws(
-    () => checkCase(check, tampered),
-    (err: unknown) => err instanceof assert.AssertionError && err.message.includes("with open libraries"),
-  );
-  const wrongMessage: HealthCase = { ...original, expected: { ...original.expected, message: `${original.expected.message}!` } };
-  assert.throws(() => checkCase(check, wrongMessage), assert.AssertionError);
-});
-
-test("health runner: Lua errors and the restricted library set are detected", () => {
-  const dir = mkdtempSync(join(tmpdir(), "kaito-health-"));
-  try {
-    const broken = join(dir, "broken.lua");
-    writeFileSync(broken, "return { status = obj.status.conditions[1].type }\n");
-    assert.throws(() => runHealthScript(broken, { metadata: { name: "x" } }, "open"), /attempt to index/);
-
-    const usesString = join(dir, "string.lua");
-    writeFileSync(usesString, 'local hs = {}\nhs.status = "Healthy"\nhs.message = string.upper(obj.kind)\nreturn hs\n');
-    assert.deepEqual(runHealthScript(usesString, { kind: "Workspace" }, "open"), { status: "Healthy", message: "WORKSPACE" });
-    assert.throws(() => runHealthScript(usesString, { kind: "Workspace" }, "restricted"), /string/);
-
-    const usesMethod = join(dir, "method.lua");
-    writeFileSync(usesMethod, 'return { status = "Healthy", message = obj.kind:lower() }\n');
-    assert.throws(() => runHealthScript(usesMethod, { kind: "Workspace" }, "restricted"), /attempt to index/);
-
-    const modern = join(dir, "modern.lua");
-    writeFileSync(modern, 'local n = 7 // 2\nreturn { status = "Healthy" }\n');
-    assert.throws(() => runHealthScript(modern, {}, "open"), /modern\.lua/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const useOpenLibs of [true, false]) {
+    assert.deepEqual(run(echo, obj, useOpenLibs), {
+      health: { status: "Healthy", message: `${text}|42|-3|0.5|3|first|2|false|nil|slash key` },
+    });
   }
 });
 
-test("health runner: objects reach Lua intact", () => {
-  const dir = mkdtempSync(join(tmpdir(), "kaito-health-"));
-  try {
-    const echo = join(dir, "echo.lua");
-    writeFileSync(
-      echo,
-      [
-        "local parts = { obj.text, tostring(obj.int), tostring(obj.negative), tostring(obj.fraction),",
-        "  tostring(#obj.list), obj.list[1], tostring(obj.list[2]), tostring(obj.list[3].deep.flag),",
-        '  tostring(obj.absent), tostring(obj.nested["a/b"]) }',
-        'return { status = "Healthy", message = table.concat(parts, "|") }',
-        "",
-      ].join("\n"),
-    );
-    const text = 'quote" backslash\\ newline\n tab\t nul\u0000 é ✓ 1\u00012 ]] [==[';
-    const obj = {
-      text,
-      int: 42,
-      negative: -3,
-      fraction: 0.5,
-      list: ["first", 2, { deep: { flag: false } }],
-      absent: null,
-      nested: { "a/b": "slash key" },
-    };
-    for (const libs of LIB_SETS) {
-      assert.deepEqual(runHealthScript(echo, obj, libs), {
-        status: "Healthy",
-        message: `${text}|42|-3|0.5|3|first|2|false|nil|slash key`,
-      });
-    }
-    assert.throws(() => toLuaLiteral({ when: new Date(0) }), /\$\.when: cannot express a Date/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test("Argo CD's VM: a kind with no check in argocd-cm falls back to Argo CD's built-in checks", () => {
+  const nodeClaim = {
+    apiVersion: "karpenter.sh/v1",
+    kind: "NodeClaim",
+    metadata: { name: "n", generation: 1 },
+    status: { conditions: [{ type: "Ready", status: "True", message: "" }] },
+  };
+  const builtIn = evaluateHealthOnce({ object: nodeClaim, overrides });
+  assert.ok("health" in builtIn && builtIn.health !== null, `Argo CD ships a NodeClaim check: ${JSON.stringify(builtIn)}`);
+  assert.equal(builtIn.health.status, "Healthy");
+  assert.deepEqual(evaluateHealthOnce({ object: { apiVersion: "example.com/v1", kind: "Nothing", metadata: { name: "x" } }, overrides }), { health: null });
 });
