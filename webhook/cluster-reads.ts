@@ -5,9 +5,11 @@
 // as `render` assumes them, and a denial for a ConfigMap says it could not be read.
 import { ClusterReadError, readClusterFacts, wantedFacts, wantsNothing } from "../controller/cluster-facts.js";
 import type { ReadLimits } from "../controller/cluster-facts.js";
+import { KubeApiError } from "../controller/kube.js";
 import type { KubeClient } from "../controller/kube.js";
 import type { ClusterFacts, ExpandOptions } from "../workspace/index.js";
 import type { Status, UntrustedObject } from "./admission-review.js";
+import type { WebhookMetrics } from "./metrics.js";
 import { internalError } from "./status.js";
 
 /**
@@ -70,4 +72,30 @@ export function unreadConfigMapsNote(object: UntrustedObject, options: ExpandOpt
   if (unread.length === 0) return undefined;
   const list = unread.map((c) => `ConfigMap ${wanted.namespace}/${c.name} (${c.field})`).join(", ");
   return `note: this webhook has no cluster access (no kubeconfig or service account), so ${list} could not be read; run serve with cluster credentials, or pass the ConfigMap with --cluster`;
+}
+
+/** The same access, each read counted and timed in the webhook's metrics. */
+export function observedAccess(access: ClusterAccess, metrics: Pick<WebhookMetrics, "clusterRead">): ClusterAccess {
+  const { client } = access;
+  return {
+    ...access,
+    client: {
+      server: client.server,
+      close: () => client.close(),
+      async request<T>(req: Parameters<KubeClient["request"]>[0]): Promise<T> {
+        const started = performance.now();
+        let code = 0;
+        try {
+          const answer = await client.request<T>(req);
+          code = 200;
+          return answer;
+        } catch (err) {
+          if (err instanceof KubeApiError) code = err.code;
+          throw err;
+        } finally {
+          metrics.clusterRead(req.type.plural, code, (performance.now() - started) / 1000);
+        }
+      },
+    },
+  };
 }

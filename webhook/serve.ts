@@ -9,6 +9,7 @@ import type { ExpandOptions } from "../workspace/index.js";
 import { createApp } from "./app.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
 import type { CertificateEvents, CertificateProvider } from "./certificates.js";
+import { observedAccess } from "./cluster-reads.js";
 import type { ClusterAccess } from "./cluster-reads.js";
 import type { JsonLimits } from "./json-guard.js";
 import { createLogger } from "./logger.js";
@@ -92,7 +93,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   let context: AdmissionContext | undefined;
   const catalogLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
     (expandOptions) => {
-      context = { options: expandOptions, ...(options.cluster !== undefined && { cluster: options.cluster }) };
+      context = { options: expandOptions, ...(options.cluster !== undefined && { cluster: observedAccess(options.cluster, metrics) }) };
       readiness.set("settings", true, `KAITO ${expandOptions.kaitoVersion}, ${expandOptions.models.models.length} locked model(s)`);
     },
     (err: unknown) => {

@@ -9,7 +9,7 @@ import request from "supertest";
 import type { Express } from "express";
 import { createKubeClient } from "../../controller/kube.js";
 import type { KubeClient } from "../../controller/kube.js";
-import { ADMISSION_READ_LIMITS } from "../../webhook/index.js";
+import { ADMISSION_READ_LIMITS, createMetrics, observedAccess } from "../../webhook/index.js";
 import type { AdmissionContext, ClusterAccess } from "../../webhook/index.js";
 import { applyPatch } from "../../webhook/patch.js";
 import { checkWorkspace, expandOptions } from "../../workspace/index.js";
@@ -248,5 +248,23 @@ describe("admission without cluster access", () => {
     const options = expandOptions({ cluster: { configMaps: [configMap("given", undefined) as unknown as KubeObject], secrets: [], nodes: [] } });
     const { app } = appWith(options, undefined);
     assert.equal((await admit(app, "/validate", withConfig("given", "given"))).allowed, true);
+  });
+});
+
+describe("metrics of the cluster reads", () => {
+  it("counts each read by resource and code, 404 and a hang (code 0) included", async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    api.put(CONFIG_MAPS, configMap("counted", undefined));
+    const access = observedAccess(live({ ...ADMISSION_READ_LIMITS, timeoutMs: 200 }), metrics);
+    const { app } = appWith(expandOptions(), access);
+    await admit(app, "/validate", withConfig("counted", "counted"));
+    await admit(app, "/validate", withConfig("absent", "absent-config"));
+    api.stall = (r) => r.path.includes("/configmaps/");
+    await admit(app, "/validate", withConfig("stalled", "counted"));
+    const text = await metrics.registry.metrics();
+    assert.match(text, /admission_cluster_reads_total\{resource="configmaps",code="200"\} 1/);
+    assert.match(text, /admission_cluster_reads_total\{resource="configmaps",code="404"\} 1/);
+    assert.match(text, /admission_cluster_reads_total\{resource="configmaps",code="0"\} 1/);
+    assert.match(text, /admission_cluster_read_duration_seconds_count\{resource="configmaps"\} 3/);
   });
 });
