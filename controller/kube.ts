@@ -162,7 +162,7 @@ export function createKubeClient(config: KubeConfig, observe?: RequestObserver):
       const started = performance.now();
       let code = 0;
       try {
-        const res = await send(req).catch((err: unknown) => {
+        const res = await withDeadline(send(req), req.timeoutMs).catch((err: unknown) => {
           throw new KubeApiError(0, undefined, `${METHOD[req.verb]} ${describe(req)}: ${err instanceof Error ? err.message : String(err)}`);
         });
         code = res.code;
@@ -189,6 +189,19 @@ export function createKubeClient(config: KubeConfig, observe?: RequestObserver):
       }
     },
   };
+}
+
+/**
+ * The whole of `work` within `ms`, credentials included (an exec plugin may run a command before
+ * the request starts); the request's own timer tears its socket down.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no complete answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The kubeconfig's headers (Authorization) as an object; client-node never sets the raw-array form. */
