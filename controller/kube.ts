@@ -27,6 +27,13 @@ export interface KubeRequest {
   readonly body?: unknown;
   /** defaults to application/json */
   readonly contentType?: string;
+  /**
+   * Bound on the whole exchange, connect to last byte (default REQUEST_TIMEOUT_MS, which only
+   * bounds idle time): admission reads must answer well inside the webhook's timeoutSeconds.
+   */
+  readonly timeoutMs?: number;
+  /** Largest response body accepted; a larger one is cut off and the request fails. */
+  readonly maxResponseBytes?: number;
 }
 
 /** One request as RBAC sees it, for counters and tests. */
@@ -118,13 +125,30 @@ export function createKubeClient(config: KubeConfig, observe?: RequestObserver):
       headers["Content-Type"] = req.contentType ?? "application/json";
       headers["Content-Length"] = Buffer.byteLength(body);
     }
+    const maxBytes = req.maxResponseBytes ?? Infinity;
     return new Promise((resolve, reject) => {
       const r = (secure ? httpsRequest : httpRequest)(url, { method: METHOD[req.verb], headers, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        let received = 0;
+        res.on("data", (c: Buffer) => {
+          received += c.length;
+          if (received > maxBytes) {
+            fail(new Error(`the answer is larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
         res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
         res.on("error", reject);
       });
+      // A deadline for the whole exchange, beside the socket's idle timeout.
+      const deadline = req.timeoutMs === undefined ? undefined : setTimeout(() => fail(new Error(`no complete answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+      // Rejected before the socket is torn down, so the reason is ours, not "socket hang up".
+      function fail(err: Error): void {
+        reject(err);
+        r.destroy(err);
+      }
+      r.on("close", () => clearTimeout(deadline));
       r.on("timeout", () => r.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
       r.on("error", reject);
       r.end(body);
@@ -138,8 +162,8 @@ export function createKubeClient(config: KubeConfig, observe?: RequestObserver):
       const started = performance.now();
       let code = 0;
       try {
-        const res = await send(req).catch((err: unknown) => {
-          throw new KubeApiError(0, undefined, `${METHOD[req.verb]} ${req.type.plural}: ${err instanceof Error ? err.message : String(err)}`);
+        const res = await withDeadline(send(req), req.timeoutMs).catch((err: unknown) => {
+          throw new KubeApiError(0, undefined, `${METHOD[req.verb]} ${describe(req)}: ${err instanceof Error ? err.message : String(err)}`);
         });
         code = res.code;
         const parsed = parseJson(res.text);
@@ -165,6 +189,19 @@ export function createKubeClient(config: KubeConfig, observe?: RequestObserver):
       }
     },
   };
+}
+
+/**
+ * The whole of `work` within `ms`, credentials included (an exec plugin may run a command before
+ * the request starts); the request's own timer tears its socket down.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no complete answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The kubeconfig's headers (Authorization) as an object; client-node never sets the raw-array form. */

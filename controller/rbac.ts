@@ -11,6 +11,8 @@ import type { KubeWebhookConfigApi, SecretsApi } from "../certs/index.js";
 import type { Verb } from "./kube.js";
 import { CHILD_TYPES, LEASE, NODE, POD, SECRET, WORKSPACE } from "./resources.js";
 
+const CONFIG_MAP = CHILD_TYPES.ConfigMap;
+
 /** The names the install bundle (kustomize/base) gives its objects. */
 export const INSTALL_NAMES = {
   namespace: "kaito-gitops-system",
@@ -107,7 +109,17 @@ export const RBAC_RULES: readonly RbacRule[] = [
     apiGroup: SECRET.group,
     resource: SECRET.plural,
     verbs: ["get"],
-    usedBy: "controller/cluster-facts.ts (the Secret a modelAccessSecret names, as KAITO's controller reads it)",
+    usedBy: "controller/cluster-facts.ts (the Secret a modelAccessSecret names, as KAITO's controller reads it; the controller and admission)",
+  },
+  {
+    role: "controller",
+    scope: "cluster",
+    apiGroup: CONFIG_MAP.group,
+    resource: CONFIG_MAP.plural,
+    verbs: ["get"],
+    // The controller reads them from its informer; admission GETs them, as KAITO's webhook does,
+    // so one applied a moment before its Workspace is seen. Any namespace: the Workspace's own.
+    usedBy: "controller/cluster-facts.ts via webhook/cluster-reads.ts (the ConfigMaps inference.config / tuning.config name, at admission)",
   },
   {
     role: "controller",
@@ -115,7 +127,7 @@ export const RBAC_RULES: readonly RbacRule[] = [
     apiGroup: NODE.group,
     resource: NODE.plural,
     verbs: ["list"],
-    usedBy: "controller/cluster-facts.ts (GPU Nodes, with bring-your-own nodes)",
+    usedBy: "controller/cluster-facts.ts (GPU Nodes, with bring-your-own nodes; the controller and admission)",
   },
   {
     role: "controller",

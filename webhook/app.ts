@@ -115,12 +115,20 @@ export function createApp(options: AppOptions): Express {
       const { request } = parsed;
       const exchange = (res as WithExchange)[exchangeKey];
       if (exchange) exchange.operation = request.operation;
-      answer(res, run(handler, request, context), request);
+      void run(handler, request, context).then((outcome) => {
+        // The connection may have gone (the API server gave up, a shutdown forced it) while the
+        // cluster was being read: nothing left to answer, only the bookkeeping.
+        if (res.headersSent || res.destroyed) {
+          settle(res, "error");
+          return;
+        }
+        answer(res, outcome, request);
+      });
     };
 
-  const run = (handler: AdmissionHandler<AdmissionContext>, request: AdmissionRequest, context: AdmissionContext): AdmissionOutcome => {
+  const run = async (handler: AdmissionHandler<AdmissionContext>, request: AdmissionRequest, context: AdmissionContext): Promise<AdmissionOutcome> => {
     try {
-      return handler(request, context);
+      return await handler(request, context);
     } catch (err) {
       // A bug of ours: refuse with the uid (the API server shows this, failurePolicy does not
       // apply) rather than crash or answer 500, and leave the stack in the log.

@@ -29,6 +29,8 @@ export { mutate } from "./mutate.js";
 export { validate } from "./validate.js";
 export type { AdmissionHandler, AdmissionOutcome, AdmissionResult } from "./outcome.js";
 export { RESOURCE, scopeOf } from "./scope.js";
+export { ADMISSION_READ_LIMITS, admissionOptions, observedAccess, unreadConfigMapsNote } from "./cluster-reads.js";
+export type { AdmissionOptions, ClusterAccess } from "./cluster-reads.js";
 export type { AdmissionContext, Scope } from "./scope.js";
 export { MAX_WARNING_LENGTH, badRequest, internalError, invalidWorkspace, warningsFor } from "./status.js";
 export { mutationFor, applyPatch } from "./patch.js";

@@ -23,6 +23,8 @@ export interface WebhookMetrics {
   certificateLoaded(notAfter: Date): void;
   /** a certificate update that could not be used */
   certificateError(): void;
+  /** one read of the cluster for an admission (resource: configmaps, secrets, nodes; code 0: no answer) */
+  clusterRead(resource: string, code: number, seconds: number): void;
 }
 
 export function createMetrics(options: { readonly processMetrics?: boolean } = {}): WebhookMetrics {
@@ -60,6 +62,19 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     help: "Certificate updates that could not be used; the previous certificate stayed in service.",
     registers: [registry],
   });
+  const clusterReads = new Counter({
+    name: "admission_cluster_reads_total",
+    help: "Reads of what KAITO reads for a Workspace (ConfigMaps, Secrets, Nodes), by resource and HTTP code (0: no answer in time or cut off).",
+    labelNames: ["resource", "code"] as const,
+    registers: [registry],
+  });
+  const clusterReadDuration = new Histogram({
+    name: "admission_cluster_read_duration_seconds",
+    help: "Time of one cluster read made while admitting a Workspace.",
+    labelNames: ["resource"] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   // prom-client hashes the label object on every call; the children are cached by a plain key.
@@ -91,5 +106,9 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
       certificateReloads.inc();
     },
     certificateError: () => certificateErrors.inc(),
+    clusterRead(resource, code, seconds) {
+      clusterReads.labels({ resource, code: String(code) }).inc();
+      clusterReadDuration.labels({ resource }).observe(seconds);
+    },
   };
 }

@@ -20,5 +20,5 @@ export interface AdmissionOutcome {
   readonly patchOperations?: number;
 }
 
-/** A webhook: pure, given the request and what was loaded at start. */
-export type AdmissionHandler<Context> = (request: AdmissionRequest, context: Context) => AdmissionOutcome;
+/** A webhook: given the request and what was loaded at start; it may read the cluster (bounded). */
+export type AdmissionHandler<Context> = (request: AdmissionRequest, context: Context) => Promise<AdmissionOutcome>;

@@ -8,6 +8,7 @@
 import { GROUP, KIND, VERSIONS, clip } from "../workspace/index.js";
 import type { ExpandOptions, WorkspaceVersion } from "../workspace/index.js";
 import type { AdmissionRequest, Status, UntrustedObject } from "./admission-review.js";
+import type { ClusterAccess } from "./cluster-reads.js";
 import { badRequest } from "./status.js";
 
 export const RESOURCE = "workspaces";
@@ -16,6 +17,8 @@ export const RESOURCE = "workspaces";
 export interface AdmissionContext {
   /** KAITO version, controller settings, model lock; `namespace` is only the fallback for a request without one */
   readonly options: ExpandOptions;
+  /** how to read what KAITO reads from the cluster; undefined without cluster access */
+  readonly cluster?: ClusterAccess;
 }
 
 export type Scope =

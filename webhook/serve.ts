@@ -9,6 +9,8 @@ import type { ExpandOptions } from "../workspace/index.js";
 import { createApp } from "./app.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
 import type { CertificateEvents, CertificateProvider } from "./certificates.js";
+import { observedAccess } from "./cluster-reads.js";
+import type { ClusterAccess } from "./cluster-reads.js";
 import type { JsonLimits } from "./json-guard.js";
 import { createLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
@@ -40,6 +42,12 @@ export interface StartWebhookOptions {
    * not ready) until they are there. The namespace comes from each request.
    */
   readonly expandOptions?: ExpandOptions | Promise<ExpandOptions>;
+  /**
+   * A client with the process's credentials, to read what KAITO reads for each Workspace (the
+   * ConfigMaps and Secret it names, GPU Nodes). Without it, named Secrets are assumed and named
+   * ConfigMaps are taken from the expansion options alone, as `render` does.
+   */
+  readonly cluster?: ClusterAccess;
   readonly port?: number;
   readonly host?: string;
   readonly maxBodyBytes?: number;
@@ -85,7 +93,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   let context: AdmissionContext | undefined;
   const catalogLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
     (expandOptions) => {
-      context = { options: expandOptions };
+      context = { options: expandOptions, ...(options.cluster !== undefined && { cluster: observedAccess(options.cluster, metrics) }) };
       readiness.set("settings", true, `KAITO ${expandOptions.kaitoVersion}, ${expandOptions.models.models.length} locked model(s)`);
     },
     (err: unknown) => {

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { servingDnsNames } from "../../certs/index.js";
 import type { WantedCert } from "../../certs/index.js";
 import {
+  ADMISSION_READ_LIMITS,
   CertificateStartError,
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
@@ -21,7 +22,7 @@ import {
   selfSignedCertificates,
   startWebhook,
 } from "../../webhook/index.js";
-import type { CertificateProvider, Logger, WebhookHandle } from "../../webhook/index.js";
+import type { CertificateProvider, ClusterAccess, Logger, WebhookHandle } from "../../webhook/index.js";
 import { ExitCode } from "../cli-io.js";
 import type { CliIO, Command } from "../cli-io.js";
 import { InputError } from "../inputs.js";
@@ -57,6 +58,14 @@ Certificates (one of):
   --manage-certs          keep the CA and certificate in a Secret, inject the caBundle into the
                           webhook configurations, renew before expiry (uses the pod's service
                           account, or $KUBECONFIG / ~/.kube/config)
+
+Cluster reads:
+  With cluster access (in a pod, --kubeconfig, or whenever the controller runs)
+  each admission reads what KAITO reads for the Workspace: the ConfigMaps its inference.config
+  / tuning.config name, the Secret its modelAccessSecret names (key names only), and with
+  bring-your-own nodes the GPU Nodes. Without it, named Secrets are assumed to exist (a
+  warning) and a named ConfigMap must be given with --cluster, as for render.
+  --kubeconfig FILE       credentials for the controller and the cluster reads
 
 Names (--manage-certs, and the SANs of the certificate it or the in-memory mode issues):
   --namespace NS                   webhook namespace (default ${SERVE_DEFAULTS.namespace})
@@ -166,13 +175,14 @@ export const run: Command = async (argv, io) => {
   if (values["no-webhook"] && !runController) throw new UsageError("--no-webhook with the controller off leaves nothing to run");
 
   const logger = createLogger({ level, destination: io.stderr });
+  const kubeconfig = values.kubeconfig !== undefined ? resolve(io.cwd, values.kubeconfig) : io.env["KUBECONFIG"] || undefined;
 
   const controller = runController
     ? await (await import("../../controller/index.js")).startController({
         namespace,
         expandOptions,
         logger: logger.child({ component: "controller" }),
-        ...(values.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, values.kubeconfig) } : io.env["KUBECONFIG"] ? { kubeconfig: io.env["KUBECONFIG"] } : {}),
+        ...(kubeconfig !== undefined && { kubeconfig }),
       })
     : undefined;
   if (!runController) logger.info({}, "controller off: pass --controller to create Workspaces' children from this process");
@@ -184,10 +194,23 @@ export const run: Command = async (argv, io) => {
   }
 
   const certificates = await certificateProvider(values, wanted, io, logger);
+  // A laptop run (in-memory certificate, no --kubeconfig, controller off) reads nothing, as the
+  // controller does not start there: $KUBECONFIG alone may point anywhere.
+  const readsCluster = runController || inCluster || values.kubeconfig !== undefined;
+  let cluster: ClusterAccess | undefined;
+  try {
+    cluster = readsCluster ? await (await import("../../webhook/kube.js")).kubeClusterAccess(ADMISSION_READ_LIMITS, kubeconfig) : undefined;
+  } catch (err) {
+    await controller?.stop();
+    throw new InputError(`kaito-gitops serve: no credentials for the cluster reads: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (cluster) logger.info({ apiServer: cluster.client.server, timeoutMs: cluster.limits.timeoutMs }, "admission reads what KAITO reads for each Workspace from the cluster");
+  else logger.info({}, "admission without cluster access: named Secrets are assumed, named ConfigMaps come from --cluster only");
   let handle: WebhookHandle;
   try {
-    handle = await startWebhook({ certificates, expandOptions, port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
+    handle = await startWebhook({ certificates, expandOptions, ...(cluster && { cluster }), port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
   } catch (err) {
+    cluster?.client.close();
     await controller?.stop();
     if (err instanceof CertificateStartError) throw new InputError(`kaito-gitops serve: ${err.message}`);
     const code = (err as { code?: unknown } | null)?.code;
@@ -200,7 +223,7 @@ export const run: Command = async (argv, io) => {
 
   const webhook = handle;
   const signals = untilSignal(async () => {
-    const [report] = await Promise.all([webhook.close(), controller?.stop()]);
+    const [report] = await Promise.all([webhook.close().finally(() => cluster?.client.close()), controller?.stop()]);
     return report;
   });
   if (selfSigned && handle.caBundle !== undefined) {
@@ -220,7 +243,7 @@ export const run: Command = async (argv, io) => {
   } catch (err) {
     // The settings did not load: nothing can be admitted. Stop and report it as render does.
     signals.dispose();
-    await Promise.all([handle.close(), controller?.stop()]);
+    await Promise.all([handle.close().finally(() => cluster?.client.close()), controller?.stop()]);
     throw err;
   }
   // Forced connections at the bound are in the log; the process did what it was asked.

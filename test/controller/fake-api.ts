@@ -83,6 +83,8 @@ const keyOf = (namespace: string | undefined, name: string): string => `${namesp
 export class FakeKubeApi {
   readonly requests: FakeRequest[] = [];
   fault: Fault | undefined;
+  /** requests it matches get no answer at all (until stop()), as from an API server that hangs */
+  stall: ((req: FakeRequest) => boolean) | undefined;
   private version = 1;
   private readonly store = new Map<string, Map<string, StoredObject>>();
   private readonly watchers = new Set<Watcher>();
@@ -129,6 +131,11 @@ export class FakeKubeApi {
   get(collection: string, namespace: string | undefined, name: string): StoredObject | undefined {
     const found = this.collection(collection).get(keyOf(namespace, name));
     return found ? structuredClone(found) : undefined;
+  }
+
+  /** Forgets every object of a collection, telling no watcher. */
+  clear(collection: string): void {
+    this.collection(collection).clear();
   }
 
   list(collection: string): StoredObject[] {
@@ -198,6 +205,7 @@ export class FakeKubeApi {
       at: Date.now(),
     };
     this.requests.push(request);
+    if (this.stall?.(request)) return;
     const fault = this.fault?.(request);
     if (fault) return this.status(res, fault.code, fault.reason, fault.message ?? `injected ${fault.code}`);
     const r = route(url.pathname);
@@ -213,7 +221,11 @@ export class FakeKubeApi {
     }
     const objects = this.collection(r.collection);
     if (request.method === "GET" && r.name === undefined) {
-      const items = [...objects.values()].filter((o) => r.namespace === undefined || o.metadata.namespace === r.namespace);
+      // Equality selectors only ("k=v,k2=v2"), the kind the clients under test send.
+      const wanted = (url.searchParams.get("labelSelector") ?? "").split(",").filter((p) => p !== "").map((p) => p.split("=") as [string, string]);
+      const items = [...objects.values()].filter(
+        (o) => (r.namespace === undefined || o.metadata.namespace === r.namespace) && wanted.every(([k, v]) => o.metadata.labels?.[k] === v),
+      );
       return this.json(res, 200, { kind: "List", apiVersion: r.apiVersion, metadata: { resourceVersion: String(this.version) }, items });
     }
     if (r.name === undefined) return this.status(res, 405, "MethodNotAllowed", "not supported by the fake");
