@@ -7,7 +7,7 @@ import { runCli } from "../helpers/cli.js";
 test("controller --help names every flag", async () => {
   const r = await runCli(["controller", "--help"]);
   assert.equal(r.code, 0);
-  for (const flag of ["--kubeconfig", "--namespace", "--leader-elect=true|false", "--concurrency", "--log-level", "--node-claim", "--workload", "--catalog"]) {
+  for (const flag of ["--kubeconfig", "--namespace", "--leader-elect=true|false", "--concurrency", "--log-level", "--node-claim", "--workload", "--models-lock"]) {
     assert.ok(r.stdout.includes(flag), flag);
   }
 });

@@ -11,7 +11,7 @@ describe("kaito-gitops serve", () => {
   it("prints its flags with --help", async () => {
     const r = await runCli(["serve", "--help"]);
     assert.equal(r.code, 0);
-    for (const flag of ["--port", "--host", "--cert-dir", "--manage-certs", "--namespace", "--service", "--secret-name", "--mutating-webhook-name", "--validating-webhook-name", "--catalog", "--max-body-bytes", "--shutdown-timeout", "--log-level"]) {
+    for (const flag of ["--port", "--host", "--cert-dir", "--manage-certs", "--namespace", "--service", "--secret-name", "--mutating-webhook-name", "--validating-webhook-name", "--models-lock", "--max-body-bytes", "--shutdown-timeout", "--log-level"]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
     assert.match(r.stdout, /kaito-gitops-system/);
@@ -54,13 +54,13 @@ describe("kaito-gitops serve", () => {
     }
   });
 
-  it("exits 3, after shutting the server down, when a --catalog file is bad", async () => {
+  it("exits 3, after shutting the server down, when the --models-lock file is bad", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kaito-serve-"));
     try {
-      await writeFile(join(dir, "catalog.yaml"), "presets:\n  - runtime: vllm\n");
-      const r = await runCli(["serve", "--port", "0", "--host", "127.0.0.1", "--log-level", "silent", "--catalog", "catalog.yaml"], { cwd: dir });
+      await writeFile(join(dir, "bad.lock.yaml"), "apiVersion: kaito-gitops.io/v1\nkind: ModelLock\nmodels:\n  - name: 3\n");
+      const r = await runCli(["serve", "--port", "0", "--host", "127.0.0.1", "--log-level", "silent", "--models-lock", "bad.lock.yaml"], { cwd: dir });
       assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, /catalog\.yaml/);
+      assert.match(r.stderr, /bad\.lock\.yaml:4:11: models\[0\]\.name/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
