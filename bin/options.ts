@@ -2,8 +2,8 @@
 // the KAITO controller's settings, objects that exist in the cluster, the default namespace.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CatalogError, expandOptions, isKaitoVersion, KAITO_VERSIONS, loadCatalog } from "../workspace/index.js";
-import type { Catalog, ClusterFacts, ControllerSettings, ExpandOptions, KubeObject } from "../workspace/index.js";
+import { expandOptions, isKaitoVersion, KAITO_VERSIONS } from "../workspace/index.js";
+import type { ClusterFacts, ControllerSettings, ExpandOptions, KubeObject } from "../workspace/index.js";
 import { parseControllerSettings, SettingsError } from "../workspace/kaito/settings.js";
 import { InputError, readDocuments } from "./inputs.js";
 import { modelsLockFrom } from "./models-lock.js";
@@ -107,21 +107,4 @@ export async function toExpandOptions(values: ExpandFlagValues, cwd: string, std
     // --cluster says what exists: a Secret it does not show is missing, as KAITO would find it.
     assumeNamedSecrets: values.cluster === undefined || values.cluster.length === 0,
   });
-}
-
-export async function catalogFrom(files: readonly string[] | undefined, cwd: string): Promise<Catalog> {
-  const userFiles = [];
-  for (const file of files ?? []) {
-    try {
-      userFiles.push({ file, text: await readFile(resolve(cwd, file), "utf8") });
-    } catch {
-      throw new InputError(`${file}: cannot read the catalog file`);
-    }
-  }
-  try {
-    return loadCatalog(userFiles);
-  } catch (e) {
-    if (e instanceof CatalogError) throw new InputError(e.message);
-    throw e;
-  }
 }

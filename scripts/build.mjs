@@ -1,8 +1,7 @@
-// Build: compile TypeScript, then turn the schemas into standalone ajv validators and the
-// built-in catalog YAML into checked JSON, so `kaito-gitops` starts without compiling schemas or
-// parsing catalog YAML (its cold start is a benchmark target).
+// Build: compile TypeScript, then turn the schemas into standalone ajv validators, so
+// `kaito-gitops` starts without compiling schemas (its cold start is a benchmark target).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,43 +19,20 @@ const { default: Ajv } = await import("ajv");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
 const dist = (p) => pathToFileURL(join(root, "dist", p)).href;
 const { validatorSchema, strictSchema } = await import(dist("workspace/api/schema.js"));
-const { catalogFileSchema } = await import(dist("workspace/catalog/schema.js"));
 const { modelLockSchema } = await import(dist("workspace/models/lock-schema.js"));
 const { newAjv } = await import(dist("workspace/api/ajv-options.js"));
 
 const ajv = newAjv(Ajv, { code: { source: true, esm: true }, verbose: true });
 ajv.addSchema(validatorSchema("v1alpha1"), "workspaceV1alpha1");
 ajv.addSchema(validatorSchema("v1beta1"), "workspaceV1beta1");
-ajv.addSchema(strictSchema(catalogFileSchema), "catalogFile");
 ajv.addSchema(strictSchema(modelLockSchema), "modelLockFile");
 const code = standaloneCode(ajv, {
   workspaceV1alpha1: "workspaceV1alpha1",
   workspaceV1beta1: "workspaceV1beta1",
-  catalogFile: "catalogFile",
   modelLockFile: "modelLockFile",
 });
 if (/\brequire\(/.test(code)) throw new Error("the generated validators need an ajv runtime helper; adjust the ajv options");
 writeFileSync(join(root, "dist/workspace/api/validators.generated.js"), code);
-
-// The built-in catalog: checked here with the same validator a user catalog meets at load.
-const { parse } = await import("yaml");
-const validators = await import(dist("workspace/api/validators.generated.js"));
-const builtin = {};
-for (const file of ["presets.yaml", "instance-types.yaml", "settings.yaml"]) {
-  const path = join(root, "workspace/catalog", file);
-  const data = parse(readFileSync(path, "utf8"));
-  if (!validators.catalogFile(data)) {
-    const errors = validators.catalogFile.errors.map((e) => `  ${e.instancePath} ${e.message}`).join("\n");
-    throw new Error(`${path}: not a valid catalog file:\n${errors}`);
-  }
-  Object.assign(builtin, data);
-}
-mkdirSync(join(root, "dist/workspace/catalog"), { recursive: true });
-// A module holding a JSON string: bundles with the code, and JSON.parse beats an object literal.
-writeFileSync(
-  join(root, "dist/workspace/catalog/builtin.generated.js"),
-  `export default JSON.parse(${JSON.stringify(JSON.stringify(builtin))});\n`,
-);
 
 // The command users run: our modules and the yaml library bundled into a few files, because
 // loading dozens of small modules (and yaml through Node's CommonJS loader) is most of a cold

@@ -2,8 +2,6 @@
 export * from "./api/types.js";
 export * from "./api/well-known.js";
 export { workspaceCRD } from "./api/crd.js";
-export type { Catalog, CatalogFile, InstanceType, ModelPreset, Runtime } from "./catalog/types.js";
-export { loadCatalog, parseCatalogFile, CatalogError } from "./catalog/load.js";
 export { expand, ExpansionError } from "./expand/index.js";
 export type { Expansion, KubeObject } from "./expand/index.js";
 export { checkWorkspace, versionOf } from "./validate/check.js";

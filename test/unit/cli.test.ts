@@ -1,4 +1,4 @@
-// The CLI as a user meets it: render, validate, the catalog listings, exit codes and messages.
+// The CLI as a user meets it: render, validate, the presets and instance-types listings, exit codes and messages.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -177,34 +177,148 @@ test("a missing file exits 3 and names it", async () => {
   assert.match(run.stderr, /no\/such\/file\.yaml: no such file or folder/);
 });
 
-test("presets and instance-types list the catalogs as a table, JSON or YAML", async () => {
+interface ListedModel {
+  name: string;
+  source: string;
+  aliases: string[];
+  runtimes: string[];
+  tuning: string[];
+  weightsSize?: string;
+  contextLength?: number;
+  gated?: boolean;
+  image?: string;
+}
+interface ListedInstanceType {
+  name: string;
+  cloud: string;
+  gpuCount: number;
+  gpuMemoryGiB: number;
+}
+const jsonOf = <T>(run: { code: number; stdout: string; stderr: string }): T[] => {
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as T[];
+};
+
+const LOCK = `apiVersion: kaito-gitops.io/v1
+kind: ModelLock
+models:
+  - name: meta-llama/Llama-3.2-1B-Instruct
+    revision: 4e20de362430cd3b72f300e6b0f18e50e7166e08
+    modelFileSize: 2.30Gi
+    architectures:
+      - LlamaForCausalLM
+    modelTokenLimit: 131072
+    hiddenSize: 2048
+    numHiddenLayers: 16
+    numAttentionHeads: 32
+    numKeyValueHeads: 8
+    gated: true
+  - name: Qwen/Qwen2.5-7B-Instruct
+    revision: a09a35458c702b33eeacc393d103063234e8bc28
+    modelFileSize: 14.19Gi
+    architectures:
+      - Qwen2ForCausalLM
+    modelTokenLimit: 32768
+    hiddenSize: 3584
+    numHiddenLayers: 28
+    numAttentionHeads: 28
+    numKeyValueHeads: 4
+`;
+
+test("presets lists KAITO v0.12's model catalog by default: Hugging Face ids, legacy names, runtimes, sizes, tuning", async () => {
   const table = await runCli(["presets"]);
-  assert.equal(table.code, 0);
-  assert.match(table.stdout, /^NAME\s+RUNTIMES\s+GPU-MEMORY/);
-  assert.match(table.stdout, /\nphi-3-mini-4k-instruct\s+vllm,transformers\s+9Gi/);
-  const json = JSON.parse((await runCli(["presets", "-o", "json"])).stdout) as { name: string }[];
-  assert.ok(json.some((p) => p.name === "falcon-40b"));
-  const aws = await runCli(["instance-types", "--cloud", "aws"]);
-  assert.match(aws.stdout, /\ng5\.12xlarge\s+aws\s+4\s+96Gi/);
-  assert.doesNotMatch(aws.stdout, /Standard_/);
-  const yaml = await runCli(["instance-types", "-o", "yaml"]);
-  assert.match(yaml.stdout, /- name: Standard_NC6s_v3\n {2}cloud: azure\n {2}gpuCount: 1\n {2}gpuMemoryGiB: 16/);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^NAME\s+SOURCE\s+ALIASES\s+RUNTIMES\s+WEIGHTS\s+CONTEXT\s+TUNING/);
+  assert.match(table.stdout, /\nmicrosoft\/Phi-4-mini-instruct\s+built-in\s+phi-4-mini-instruct\s+vllm\s+7\.15Gi\s+131072\s+lora,qlora/);
+  assert.match(table.stdout, /\nmicrosoft\/Phi-3-mini-4k-instruct\s+built-in\s+phi-3-mini-4k-instruct\s+vllm,transformers\s+7\.12Gi\s+4096\s+lora,qlora/);
+  assert.doesNotMatch(table.stdout, /falcon/, "KAITO v0.12 removed falcon");
+  const models = jsonOf<ListedModel>(await runCli(["presets", "-o", "json"]));
+  const names = models.map((m) => m.name);
+  assert.deepEqual(models.find((m) => m.name === "microsoft/Phi-4-mini-instruct"), {
+    name: "microsoft/Phi-4-mini-instruct", source: "builtin", aliases: ["phi-4-mini-instruct"], runtimes: ["vllm"], tuning: ["lora", "qlora"], weightsSize: "7.15Gi", contextLength: 131072,
+  });
+  assert.deepEqual(models.find((m) => m.name === "google/gemma-3-4b-it")?.aliases, ["gemma-3-4b-instruct"]);
+  assert.deepEqual(models.find((m) => m.name === "openai/gpt-oss-120b")?.tuning, [], "gpt-oss is not in KAITO's tuning table");
+  assert.ok(names.every((n) => n === "phi-2" || n.includes("/")), "v0.12 lists Hugging Face ids (and its one withdrawn short name)");
+  assert.ok(names.indexOf("microsoft/Phi-3-mini-4k-instruct") < names.indexOf("microsoft/Phi-3-mini-128k-instruct"), "numbers sort as numbers");
+  assert.equal(new Set(names).size, names.length);
+  assert.equal((await runCli(["presets", "-o", "json"])).stdout, (await runCli(["presets", "--kaito-version", "v0.12", "-o", "json"])).stdout);
+  const yaml = await runCli(["presets", "-o", "yaml"]);
+  assert.match(yaml.stdout, /- name: microsoft\/phi-4\n {2}source: builtin\n {2}aliases:\n {4}- phi-4\n {2}runtimes:\n {4}- vllm\n {4}- transformers\n/);
 });
 
-test("--catalog merges a user file over the built-in catalog; a bad one is reported with file:line", async () => {
-  const dir = tempDir({
-    "catalog.yaml": `instanceTypes:\n  - name: my-gpu-box\n    cloud: aws\n    gpuCount: 2\n    gpuMemoryGiB: 96\n    gpuModel: NVIDIA L40S\n`,
-    "bad-catalog.yaml": `instanceTypes:\n  - name: broken\n    cloud: moon\n    gpuCount: 2\n`,
-  });
-  const ws = minimal.replace("Standard_NC24ads_A100_v4", "my-gpu-box");
-  assert.equal((await runCli(["render", "-"], { stdin: ws })).code, 1);
-  const ok = await runCli(["render", "--catalog", join(dir, "catalog.yaml"), "-"], { stdin: ws });
-  assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout, /nvidia\.com\/gpu: "2"/);
-  const bad = await runCli(["render", "--catalog", join(dir, "bad-catalog.yaml"), "-"], { stdin: ws });
+test("presets --kaito-version v0.3 lists the seed era's presets with their images and GPU needs", async () => {
+  const models = jsonOf<ListedModel>(await runCli(["presets", "--kaito-version", "v0.3", "-o", "json"]));
+  const names = models.map((m) => m.name);
+  assert.ok(names.includes("falcon-7b") && names.includes("llama-2-70b-chat"));
+  assert.ok(names.every((n) => !n.includes("/")), "v0.3 knows no Hugging Face ids");
+  assert.ok(names.indexOf("falcon-7b") < names.indexOf("falcon-40b"));
+  const table = await runCli(["presets", "--kaito-version", "v0.3"]);
+  assert.match(table.stdout, /^NAME\s+SOURCE\s+RUNTIMES\s+GPUS\s+GPU-MEMORY\s+PER-GPU\s+DISK\s+MULTI-NODE\s+TUNING\s+IMAGE\n/);
+  assert.match(table.stdout, /\nfalcon-7b\s+built-in\s+transformers\s+1\s+14Gi\s+-\s+50Gi\s+no\s+lora,qlora\s+mcr\.microsoft\.com\/aks\/kaito\/kaito-falcon-7b:0\.0\.6\n/);
+  assert.match(table.stdout, /\nllama-2-13b\s+built-in\s+torchrun\s+2\s+30Gi\s+15Gi\s+46Gi\s+yes\s+-\s+private\n/);
+  assert.match(table.stdout, /\nfalcon-7b-instruct\s+.*\s+no\s+-\s+mcr/, "instruct presets are not tunable in v0.3");
+});
+
+test("presets lists the model lock's models, marked locked, as render finds the lock", async () => {
+  const dir = tempDir({ "kaito-models.lock.yaml": LOCK });
+  const here = jsonOf<ListedModel>(await runCli(["presets", "-o", "json"], { cwd: dir }));
+  const qwen = here.find((m) => m.name === "Qwen/Qwen2.5-7B-Instruct");
+  assert.deepEqual(qwen, { name: "Qwen/Qwen2.5-7B-Instruct", source: "lock", aliases: [], runtimes: ["vllm"], tuning: [], weightsSize: "14.19Gi", contextLength: 32768, gated: false });
+  assert.equal(here.find((m) => m.name === "meta-llama/Llama-3.2-1B-Instruct")?.gated, true);
+  assert.equal(here.filter((m) => m.source === "lock").length, 2);
+  const names = here.map((m) => m.name.toLowerCase());
+  assert.equal(names.indexOf("qwen/qwen2.5-7b-instruct"), names.indexOf("qwen/qwen2.5-coder-7b-instruct") - 1, "locked models sort in among the built-in ones");
+  const table = await runCli(["presets"], { cwd: dir });
+  assert.match(table.stdout, /\nmeta-llama\/Llama-3\.2-1B-Instruct\s+locked\s+-\s+vllm\s+2\.30Gi\s+131072\s+-\s+yes/);
+  assert.match(table.stdout, /^NAME.*\bGATED\b/);
+  const named = jsonOf<ListedModel>(await runCli(["presets", "-o", "json", "--models-lock", join(dir, "kaito-models.lock.yaml")]));
+  assert.deepEqual(named, here);
+  assert.ok(!jsonOf<ListedModel>(await runCli(["presets", "-o", "json"])).some((m) => m.source === "lock"), "no lock in the repository root");
+  const seed = await runCli(["presets", "--kaito-version", "v0.3", "-o", "json", "--models-lock", join(dir, "kaito-models.lock.yaml")]);
+  assert.ok(!jsonOf<ListedModel>(seed).some((m) => m.source === "lock"));
+  assert.match(seed.stderr, /KAITO v0\.3 reads no model lock/);
+  const broken = tempDir({ "kaito-models.lock.yaml": "apiVersion: kaito-gitops.io/v1\nkind: ModelLock\nmodels:\n  - name: 3\n" });
+  const bad = await runCli(["presets"], { cwd: broken });
   assert.equal(bad.code, 3);
-  assert.match(bad.stderr, /bad-catalog\.yaml:3:12: instanceTypes\[0\]\.cloud: must be one of azure, aws, gcp, arc/);
-  assert.match(bad.stderr, /bad-catalog\.yaml:2:5: instanceTypes\[0\]\.gpuMemoryGiB: required field is missing/);
+  assert.match(bad.stderr, /kaito-models\.lock\.yaml:4:11: models\[0\]\.name/);
+});
+
+test("instance-types lists the chosen release's GPU instance types per cloud", async () => {
+  const aws = await runCli(["instance-types", "--cloud", "aws"]);
+  assert.equal(aws.code, 0, aws.stderr);
+  assert.match(aws.stdout, /^NAME\s+CLOUD\s+GPUS\s+GPU-MEMORY\s+PER-GPU\s+GPU-MODEL\s+NVME\n/);
+  assert.match(aws.stdout, /\ng5\.12xlarge\s+aws\s+4\s+96Gi\s+24Gi\s+NVIDIA A10G\s+yes\n/);
+  assert.ok(aws.stdout.indexOf("\ng5.2xlarge ") < aws.stdout.indexOf("\ng5.12xlarge "));
+  assert.doesNotMatch(aws.stdout, /Standard_|p3\.2xlarge/, "v0.12 lists AWS only, without the GPUs it removed");
+  const all = jsonOf<ListedInstanceType>(await runCli(["instance-types", "-o", "json"]));
+  assert.deepEqual([...new Set(all.map((t) => t.cloud))], ["aws", "azure"]);
+  const yaml = await runCli(["instance-types", "--cloud", "Azure", "-o", "yaml"]);
+  assert.match(yaml.stdout, /- name: Standard_NC24ads_A100_v4\n {2}cloud: azure\n {2}gpuCount: 1\n {2}gpuMemoryGiB: 80\n {2}gpuModel: NVIDIA A100\n {2}nvme: true\n/);
+  assert.doesNotMatch(yaml.stdout, /Standard_NC6s_v3/, "KAITO v0.12 removed the V100 SKUs");
+  const seed = jsonOf<ListedInstanceType>(await runCli(["instance-types", "--kaito-version", "v0.3", "--cloud", "azure", "-o", "json"]));
+  assert.deepEqual(seed.find((t) => t.name === "Standard_NC6s_v3"), { name: "Standard_NC6s_v3", cloud: "azure", gpuCount: 1, gpuMemoryGiB: 16 });
+  const seedAws = await runCli(["instance-types", "--kaito-version", "v0.3", "--cloud", "aws"]);
+  assert.match(seedAws.stdout, /\np3\.2xlarge\s+aws\s+1\s+16Gi\s+16Gi\s+v0\.3\.2's webhook refuses it/);
+});
+
+test("presets and instance-types refuse bad flags with exit 2", async () => {
+  for (const [args, message] of [
+    [["instance-types", "--cloud", "gcp"], /--cloud must be one of azure, aws; got "gcp"/],
+    [["presets", "--kaito-version", "v9"], /--kaito-version must be one of v0\.12, v0\.3; got "v9"/],
+    [["instance-types", "-o", "xml"], /--output must be table, json or yaml; got "xml"/],
+    [["presets", "--catalog", "x.yaml"], /--catalog/],
+    [["instance-types", "--models-lock", "x.yaml"], /--models-lock/],
+  ] as const) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, "");
+  }
+  const help = await runCli(["presets", "--help"]);
+  assert.match(help.stdout, /--kaito-version v0\.12\|v0\.3/);
+  assert.match(help.stdout, /--models-lock FILE/);
+  assert.doesNotMatch(help.stdout, /--catalog/);
 });
 
 test("the CRD in kustomize/base/crds is the one generated from the schema", async () => {

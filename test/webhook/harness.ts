@@ -1,4 +1,4 @@
-// Shared pieces of the webhook tests: the catalog, an app with a captured log, certificates
+// Shared pieces of the webhook tests: the admission context (expand options), an app with a captured log, certificates
 // issued once per file, and an HTTPS client that trusts exactly one CA.
 import { request as httpsRequest } from "node:https";
 import type { Agent } from "node:https";

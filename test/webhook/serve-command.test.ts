@@ -66,6 +66,18 @@ describe("kaito-gitops serve", () => {
     }
   });
 
+  it("exits 3, after shutting the server down, when the --models-lock file is bad", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kaito-serve-"));
+    try {
+      await writeFile(join(dir, "bad.lock.yaml"), "apiVersion: kaito-gitops.io/v1\nkind: ModelLock\nmodels:\n  - name: 3\n");
+      const r = await runCli(["serve", "--port", "0", "--host", "127.0.0.1", "--log-level", "silent", "--models-lock", "bad.lock.yaml"], { cwd: dir });
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /bad\.lock\.yaml:4:11: models\[0\]\.name/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 when the port is taken", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));

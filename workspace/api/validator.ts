@@ -1,9 +1,8 @@
 // Shape checking with the ajv validators generated at build time from schema.ts, turned into
 // Violations with field paths and messages a person can act on.
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { didYouMean } from "../catalog/nearest.js";
+import { didYouMean } from "../text/nearest.js";
 import type { FieldPath } from "../source/yaml.js";
-import { catalogFileSchema } from "../catalog/schema.js";
 import { capViolations, echo, MAX_VIOLATIONS } from "../limits.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
@@ -11,7 +10,7 @@ import { modelLockSchema } from "../models/lock-schema.js";
 import { boundsViolations } from "./bounds.js";
 import { strictSchema, validatorSchema } from "./schema.js";
 import type { JsonSchema } from "./schema.js";
-import { workspaceV1alpha1, workspaceV1beta1, catalogFile, modelLockFile } from "./validators.generated.js";
+import { workspaceV1alpha1, workspaceV1beta1, modelLockFile } from "./validators.generated.js";
 import type { WorkspaceVersion } from "./types.js";
 
 interface Checker {
@@ -24,15 +23,10 @@ const workspaceCheckers: Record<WorkspaceVersion, Checker> = {
   v1alpha1: { validate: workspaceV1alpha1, schema: validatorSchema("v1alpha1") },
   v1beta1: { validate: workspaceV1beta1, schema: validatorSchema("v1beta1") },
 };
-const catalogChecker: Checker = { validate: catalogFile, schema: strictSchema(catalogFileSchema) };
 const modelLockChecker: Checker = { validate: modelLockFile, schema: strictSchema(modelLockSchema) };
 
 export function workspaceSchemaViolations(obj: unknown, version: WorkspaceVersion): Violation[] {
   return runValidator(workspaceCheckers[version], obj);
-}
-
-export function catalogSchemaViolations(obj: unknown): Violation[] {
-  return runValidator(catalogChecker, obj);
 }
 
 export function modelLockSchemaViolations(obj: unknown): Violation[] {

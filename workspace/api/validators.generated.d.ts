@@ -2,5 +2,4 @@
 import type { ValidateFunction } from "ajv";
 export const workspaceV1alpha1: ValidateFunction;
 export const workspaceV1beta1: ValidateFunction;
-export const catalogFile: ValidateFunction;
 export const modelLockFile: ValidateFunction;

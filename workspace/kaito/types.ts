@@ -1,6 +1,7 @@
 // What KAITO's own controller would do with a Workspace, for one KAITO version: the contract every
 // version profile implements. Pure: the cluster facts and controller settings a KAITO controller
 // would read at run time are passed in, so a render is reproducible offline.
+import type { TuningMethod } from "../api/types.js";
 import type { KubeObject } from "../expand/meta.js";
 import type { ModelFacts } from "../models/facts.js";
 import type { Violation } from "../violation.js";
@@ -89,4 +90,67 @@ export interface KaitoProfile {
   readonly version: KaitoVersion;
   /** The Workspace document as a user wrote it (apiVersion kaito.sh/v1alpha1 or v1beta1). */
   generate(workspace: Record<string, unknown>, ctx: KaitoContext): KaitoOutcome;
+  /**
+   * What this release knows, for people choosing a model and an instance type: its built-in
+   * models (plus the lock's, where the release reads a lock) and its GPU instance types.
+   */
+  catalog(models: ModelLock): KaitoCatalog;
+}
+
+/**
+ * How a model is served. torchrun: KAITO v0.3's llama-2 presets run Meta's reference code under
+ * torchrun rather than a Hugging Face runtime.
+ */
+export type ListedRuntime = "vllm" | "transformers" | "torchrun";
+
+/** A model a Workspace may name in `preset.name`, as one release lists it. */
+export interface ModelListing {
+  /** What `preset.name` takes: a Hugging Face id (v0.12) or a preset name (v0.3). */
+  readonly name: string;
+  /** builtin: the release's own catalog; lock: pinned in the model lock by `models add`. */
+  readonly source: "builtin" | "lock";
+  /** Other names the release redirects to this model (KAITO v0.12's legacy short names). */
+  readonly aliases: readonly string[];
+  /** The runtimes that can serve it; the first is the release's default. */
+  readonly runtimes: readonly ListedRuntime[];
+  /** Tuning methods the release accepts for it; empty: not tunable. */
+  readonly tuning: readonly TuningMethod[];
+  /** Size of the weights, `7.15Gi`, where the release knows it. */
+  readonly weightsSize?: string;
+  /** Context length in tokens, where the release knows it. */
+  readonly contextLength?: number;
+  /** Needs a Hugging Face token (modelAccessSecret); absent: the release does not say. */
+  readonly gated?: boolean;
+  /** The image the weights ship in (v0.3 public presets), or `private` (the user supplies it). */
+  readonly image?: string;
+  /** GPUs, total and per-GPU memory and node disk the release requires (v0.3's preset table). */
+  readonly gpuCount?: number;
+  readonly gpuMemory?: string;
+  readonly perGpuMemory?: string;
+  readonly disk?: string;
+  /** Spread over several nodes (torch elastic: a StatefulSet with a headless Service). */
+  readonly multiNode?: boolean;
+  /** The release names the model but no longer serves it. */
+  readonly deprecated?: boolean;
+}
+
+/** A GPU instance type one release sizes Workspaces with. */
+export interface InstanceTypeListing {
+  readonly name: string;
+  readonly cloud: CloudProvider;
+  readonly gpuCount: number;
+  /** GPU memory of the whole node, GiB. */
+  readonly gpuMemoryGiB: number;
+  /** Absent where the release's table does not name it (KAITO v0.3). */
+  readonly gpuModel?: string;
+  /** Local NVMe disks: KAITO v0.12 puts the weights there. Absent where the release does not say. */
+  readonly nvme?: boolean;
+  /** Where the release's own tables disagree or know the type only in part. */
+  readonly note?: string;
+}
+
+/** Sorted: models by name, instance types by cloud then name. */
+export interface KaitoCatalog {
+  readonly models: readonly ModelListing[];
+  readonly instanceTypes: readonly InstanceTypeListing[];
 }

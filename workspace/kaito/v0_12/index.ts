@@ -8,6 +8,7 @@ import { errorsOf, warning } from "../../violation.js";
 import type { Violation } from "../../violation.js";
 import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { renderInference } from "./inference.js";
+import { catalogV012 } from "./listing.js";
 import { generateTuning } from "./tuning/generate.js";
 import { isValidPresetName } from "./models/resolve.js";
 import { adviseInference, resolveInferenceModel, validateCommon, validateInference, validateInferenceConfig } from "./validate.js";
@@ -52,4 +53,5 @@ export const v0_12: KaitoProfile = {
   generate(workspace, ctx) {
     return generateV012(workspace as unknown as Workspace, ctx);
   },
+  catalog: (models) => catalogV012(models),
 };

@@ -4,7 +4,7 @@
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
 import type { Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
-import { didYouMean } from "../../catalog/nearest.js";
+import { didYouMean } from "../../text/nearest.js";
 import { error, warning } from "../../violation.js";
 import type { Violation } from "../../violation.js";
 import type { KaitoContext } from "../types.js";

@@ -8,6 +8,7 @@ import { error } from "../../violation.js";
 import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { storedWorkspaceV03 } from "./defaults.js";
 import { inferenceWorkloadProblem, inferenceWorkloadV03 } from "./inference.js";
+import { catalogV03 } from "./listing.js";
 import { machineV03 } from "./machine.js";
 import { qualifiedNodesV03 } from "./nodes.js";
 import { presetV03 } from "./presets.js";
@@ -78,4 +79,5 @@ export const v0_3: KaitoProfile = {
       warnings: warningsV03(written, ctx),
     };
   },
+  catalog: () => catalogV03(),
 };

@@ -1,6 +1,6 @@
 // What to tell a user whose instance type KAITO v0.12's webhook lets through (any Azure N- or
 // D-series name) but whose GPUs its controller cannot look up, so it never creates the workload.
-import { didYouMean } from "../../../catalog/nearest.js";
+import { didYouMean } from "../../../text/nearest.js";
 import type { CloudProvider } from "../../types.js";
 import { supportedSkus } from "./config.js";
 

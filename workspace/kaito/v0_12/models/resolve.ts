@@ -2,7 +2,7 @@
 // names redirect to catalog ids, catalog ids resolve from the embedded catalog, and any other
 // `org/name` is a Hugging Face model, which KAITO asks the hub about and we read from the model
 // lock (so a render never touches the network).
-import { didYouMean } from "../../../catalog/nearest.js";
+import { didYouMean } from "../../../text/nearest.js";
 import type { ModelFacts } from "../../../models/facts.js";
 import type { ModelLock } from "../../types.js";
 import { DEPRECATED_PRESETS, LEGACY_ALIASES } from "./aliases.js";

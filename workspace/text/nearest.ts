@@ -2,7 +2,7 @@
 // bounded whatever was typed: a query far longer than any candidate gets no suggestion, and a
 // candidate whose length alone puts it out of reach is not compared.
 
-/** Longer queries are not a typo of anything in a catalog; answered without comparing. */
+/** Longer queries are not a typo of any known name; answered without comparing. */
 export const MAX_QUERY_CHARS = 256;
 
 function editDistance(a: string, b: string): number {
