@@ -121,7 +121,7 @@ export function statusView(workspace: Workspace): Workspace {
   return fields.some((f) => f.apiVersion === "kaito.sh/v1alpha1") ? { ...workspace, apiVersion: "kaito.sh/v1alpha1" } : workspace;
 }
 
-/** The status of a Workspace that cannot be expanded (invalid, or the catalog does not know its preset). */
+/** The status of a Workspace that cannot be expanded (invalid, or one KAITO's controller would get stuck on). */
 export function computeInvalidStatus(workspace: Workspace, message: string, now: Date): WorkspaceStatus {
   const verdict: Verdict = { status: "False", reason: REASONS.failed, message: `invalid Workspace: ${message}` };
   return statusOf(workspace, [["WorkspaceSucceeded", verdict], ["WorkspaceReady", verdict]], now, { workerNodes: [], v1beta1: { state: "Failed" } });

@@ -1,5 +1,5 @@
 // /readyz: the webhook takes traffic only when every gate is open. Gates are named so the answer
-// says what is missing ("catalog: loading", "certificates: waiting for Secret ns/name") instead
+// says what is missing ("settings: loading", "certificates: waiting for Secret ns/name") instead
 // of a bare 503, and so a later component (the controller) can add its own.
 export interface GateState {
   readonly ready: boolean;

@@ -91,7 +91,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   // Handled from the start: settings that fail to load while certificates are still being issued
   // must not become an unhandled rejection.
   let context: AdmissionContext | undefined;
-  const catalogLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
+  const settingsLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
     (expandOptions) => {
       context = { options: expandOptions, ...(options.cluster !== undefined && { cluster: observedAccess(options.cluster, metrics) }) };
       readiness.set("settings", true, `KAITO ${expandOptions.kaitoVersion}, ${expandOptions.models.models.length} locked model(s)`);
@@ -102,7 +102,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
     },
   );
   // Observed here so a failure is never an unhandled rejection; ready() reports it.
-  catalogLoaded.catch(() => undefined);
+  settingsLoaded.catch(() => undefined);
 
   let serving: ServingCerts | undefined;
   // A provider may hand over a set before the server exists; it is then served from the start.
@@ -183,7 +183,7 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
     readiness,
     metrics,
     server,
-    ready: () => Promise.all([catalogLoaded, readiness.whenReady()]).then(() => undefined),
+    ready: () => Promise.all([settingsLoaded, readiness.whenReady()]).then(() => undefined),
     close() {
       closing ??= close();
       return closing;
