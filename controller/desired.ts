@@ -6,6 +6,7 @@ import { ANNOTATION_RENDERED_BY, ARGO_TRACKING_LABELS, expand, ExpansionError } 
 import type { ExpandOptions, Expansion, KubeObject, Workspace } from "../workspace/index.js";
 import { inServedVersion } from "../workspace/kaito/api-versions.js";
 import { kaitoVersionOf } from "../workspace/kaito/select.js";
+import { ANNOTATION_KAITO_VERSION } from "../workspace/kaito/types.js";
 import { childKey } from "./objects.js";
 import { childType } from "./resources.js";
 import type { LiveObject } from "./objects.js";
@@ -20,6 +21,11 @@ export function desiredState(live: Workspace, options: ExpandOptions): Desired {
   // The controller reads Workspaces in the storage version; a KAITO v0.3 Workspace was admitted
   // as v1alpha1 (the only version v0.3 knew) and is checked as such.
   const release = kaitoVersionOf(live, options.kaitoVersion);
+  // A controller watches one release's kinds (a cluster runs one KAITO); render and the plugin
+  // are where a Workspace's pin to another release is for.
+  if (typeof release === "string" && release !== options.kaitoVersion) {
+    return { ok: false, error: `the Workspace pins KAITO ${release} (annotation ${ANNOTATION_KAITO_VERSION}); this controller serves KAITO ${options.kaitoVersion}: run it with --kaito-version ${release}, or remove the annotation` };
+  }
   const input: Workspace = inServedVersion({ ...live, metadata }, typeof release === "string" ? release : options.kaitoVersion);
   delete input.status;
   try {

@@ -7,6 +7,7 @@ import { afterEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startController } from "../../controller/index.js";
 import type { ControllerHandle } from "../../controller/index.js";
+import { expandOptions } from "../../workspace/index.js";
 import type { Condition, Workspace } from "../../workspace/index.js";
 import { FakeKubeApi } from "./fake-api.js";
 import type { FakeRequest, StoredObject } from "./fake-api.js";
@@ -37,6 +38,8 @@ async function start(workspaces: Workspace[]): Promise<{ api: FakeKubeApi; contr
     leaderElection: false,
     backoff: BACKOFF,
     resyncMs: 3_600_000,
+    // The fixtures' Workspaces pin KAITO v0.3: a controller serves one release's kinds.
+    expandOptions: expandOptions({ kaitoVersion: "v0.3" }),
   });
   return { api, controller };
 }

@@ -1,14 +1,17 @@
 // The desired step: what the controller applies for a live Workspace, and when it applies nothing.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { defaultExpandOptions } from "../../workspace/index.js";
+import { defaultExpandOptions, expandOptions } from "../../workspace/index.js";
 import type { Workspace } from "../../workspace/index.js";
 import { desiredState, hashOfChild, isStatusOnly, keyOfChild } from "../../controller/desired.js";
 import { workspaceKeyOfChild } from "../../controller/index.js";
 import { inferenceWorkspace, live } from "./fixtures.js";
 
+/** The fixtures pin KAITO v0.3; so does the controller under test. */
+const seedEra = expandOptions({ kaitoVersion: "v0.3" });
+
 function expansion(ws: Workspace) {
-  const d = desiredState(ws, defaultExpandOptions);
+  const d = desiredState(ws, seedEra);
   assert.ok(d.ok, d.ok ? "" : d.error);
   return d.expansion;
 }
@@ -76,8 +79,14 @@ describe("desiredState", () => {
     assert.deepEqual(expansion(liveWs).children.map(hashOfChild), expansion(asWritten).children.map(hashOfChild));
   });
 
+  test("a Workspace pinned to another KAITO release than the controller serves is reported, with the fix", () => {
+    const d = desiredState(inferenceWorkspace(), defaultExpandOptions);
+    assert.equal(d.ok, false);
+    assert.match(d.ok ? "" : d.error, /pins KAITO v0\.3 .*this controller serves KAITO v0\.12: run it with --kaito-version v0\.3/);
+  });
+
   test("an invalid Workspace is reported, not thrown", () => {
-    const d = desiredState(inferenceWorkspace({ inference: { preset: { name: "phi-9000" } } }), defaultExpandOptions);
+    const d = desiredState(inferenceWorkspace({ inference: { preset: { name: "phi-9000" } } }), seedEra);
     assert.equal(d.ok, false);
     assert.match(d.ok ? "" : d.error, /phi-9000/);
   });

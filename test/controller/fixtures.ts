@@ -1,7 +1,8 @@
 // Workspaces and live children for the controller's unit tests: real expansions of real
 // Workspaces, and children "as the cluster shows them" built from those expansions.
 import { readFileSync } from "node:fs";
-import { expandOptions } from "../../workspace/index.js";
+import { ANNOTATION_KAITO_VERSION, defaultControllerSettings, expandOptions } from "../../workspace/index.js";
+import type { KaitoVersion } from "../../workspace/index.js";
 import { desiredState } from "../../controller/desired.js";
 import type { Expansion, KubeObject, Workspace } from "../../workspace/index.js";
 import { childKey } from "../../controller/objects.js";
@@ -46,13 +47,38 @@ export function tuningWorkspace(): Workspace {
   };
 }
 
+/** The release a fixture pins, as the controller serving it would be started. */
+export const releaseOf = (ws: Workspace): KaitoVersion => (ws.metadata.annotations?.[ANNOTATION_KAITO_VERSION] === "v0.3" ? "v0.3" : "v0.12");
+
 /** The controller's desired step, which checks a v0.3 Workspace as the v1alpha1 it was admitted as. */
-export function expansionOf(ws: Workspace): Expansion {
+export function expansionOf(ws: Workspace, byoNodes?: readonly KubeObject[]): Expansion {
   // The controller reads the model-access Secret from the cluster; here it exists.
   const secrets = [{ apiVersion: "v1", kind: "Secret", metadata: { name: "hf-token", namespace: "models" }, data: { HF_TOKEN: "aGY=" } }];
-  const desired = desiredState(ws, expandOptions({ cluster: { configMaps: [], secrets, nodes: [] }, assumeNamedSecrets: false }));
+  const settings = byoNodes ? { ...defaultControllerSettings, nodeProvisioner: "byo" as const } : defaultControllerSettings;
+  const cluster = { configMaps: [], secrets, nodes: byoNodes ?? [] };
+  const desired = desiredState(ws, expandOptions({ kaitoVersion: releaseOf(ws), settings, cluster, assumeNamedSecrets: false }));
   if (!desired.ok) throw new Error(desired.error);
   return desired.expansion;
+}
+
+/** A GPU node of the cluster with NVIDIA's feature-discovery labels, for bring-your-own cases. */
+export function gpuNode(name: string, labels: Record<string, string>): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      labels: {
+        ...labels,
+        "kubernetes.io/os": "linux",
+        "node.kubernetes.io/instance-type": "Standard_NC24ads_A100_v4",
+        "nvidia.com/gpu.product": "NVIDIA-A100-PCIE-80GB",
+        "nvidia.com/gpu.count": "1",
+        "nvidia.com/gpu.memory": "81920",
+      },
+    },
+    status: { conditions: [{ type: "Ready", status: "True" }], capacity: { "nvidia.com/gpu": "1" }, allocatable: { "nvidia.com/gpu": "1" } },
+  } as KubeObject;
 }
 
 export const keyOf = (c: KubeObject | LiveObject): string => childKey(c.kind ?? "", c.metadata?.namespace, c.metadata?.name ?? "");

@@ -8,11 +8,13 @@ import type { Condition, KubeObject, Workspace, WorkspaceStatus } from "../../wo
 import { computeInvalidStatus, computeStatus, sameStatus, statusView } from "../../controller/status.js";
 import type { ApplyFailure } from "../../controller/status.js";
 import type { LiveObject } from "../../controller/objects.js";
-import { argoHealth, EARLIER, expansionOf, inferenceWorkspace, keyOf, live, NOW, observedMap, ofKind, tuningWorkspace } from "./fixtures.js";
+import { argoHealth, EARLIER, expansionOf, gpuNode, inferenceWorkspace, keyOf, live, NOW, observedMap, ofKind, tuningWorkspace } from "./fixtures.js";
 
 interface Case {
   name: string;
   ws: Workspace;
+  /** KAITO v0.12 without a node provisioner: these GPU nodes exist */
+  byoNodes?: KubeObject[];
   /** the children as observed, from the expansion's desired children */
   observe: (children: readonly KubeObject[]) => LiveObject[];
   /** the inference pods as observed */
@@ -85,6 +87,15 @@ const multiNode = inferenceWorkspace({
   resource: { instanceType: "Standard_NC24ads_A100_v4", labelSelector: { matchLabels: { apps: "llama" } } },
   inference: { preset: { name: "llama-3.3-70b-instruct", presetOptions: { modelAccessSecret: "hf-token" } } },
 });
+
+/** KAITO v0.12 on nodes that exist already: no instance type, the nodes found by label. */
+const byoWorkspace: Workspace = {
+  apiVersion: "kaito.sh/v1beta1",
+  kind: "Workspace",
+  metadata: { name: "phi", namespace: "models", uid: "ws-uid-4", generation: 1, resourceVersion: "100" },
+  resource: { labelSelector: { matchLabels: { apps: "phi" } } },
+  inference: { preset: { name: "microsoft/Phi-4-mini-instruct" } },
+};
 
 const cases: Case[] = [
   {
@@ -278,9 +289,10 @@ const cases: Case[] = [
     },
   },
   {
-    name: "existing nodes (resource.preferredNodes): nothing to provision",
-    ws: inferenceWorkspace({ resource: { preferredNodes: ["gpu-node-1"], labelSelector: { matchLabels: { apps: "phi" } } } }),
-    observe: (ch) => [deploymentAvailable(ofKind(ch, "Deployment"))],
+    name: "bring-your-own nodes: nothing to provision",
+    ws: byoWorkspace,
+    byoNodes: [gpuNode("gpu-node-1", { apps: "phi" })],
+    observe: (ch) => [live(ofKind(ch, "StatefulSet"), { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1 })],
     expect: {
       conditions: [
         ["ResourceReady", "True", "NoProvisioning"],
@@ -639,7 +651,7 @@ const cases: Case[] = [
 describe("computeStatus", () => {
   for (const c of cases) {
     test(c.name, () => {
-      const { plan, children } = expansionOf(c.ws);
+      const { plan, children } = expansionOf(c.ws, c.byoNodes);
       const failures = new Map((c.failures?.(children) ?? []).map(([child, f]) => [keyOf(child), f]));
       const status = computeStatus({
         workspace: c.ws,

@@ -106,6 +106,16 @@ describe("POST /mutate", () => {
   });
 
   for (const { file, object } of exampleWorkspaces()) {
+    const config = (object["inference"] as { config?: string } | undefined)?.config;
+    if (config !== undefined) {
+      // This harness has no cluster access (laptop mode); cluster-reads.test covers the ConfigMap read.
+      it(`${file}: without cluster access, the ConfigMap it names cannot be read, and the denial says so`, async () => {
+        const response = await mutateBody(admissionReview({ object }));
+        assert.equal(response.allowed, false);
+        assert.match(response.status?.message ?? "", new RegExp(`ConfigMap default/${config} \\(inference\\.config\\) could not be read`));
+      });
+      continue;
+    }
     it(`patch of ${file} applied to the object equals expand(object).workspace`, async () => {
       const namespace = ((object["metadata"] as { namespace?: string }).namespace ?? "default");
       const response = await mutateBody(admissionReview({ object, namespace }));
@@ -139,7 +149,6 @@ describe("POST /mutate", () => {
   it("refuses a Workspace it cannot default: 422 Invalid, every violation with its field path", async () => {
     const object = phi3();
     (object["inference"] as { preset: { name: string } }).preset.name = "phi-3-mini";
-    (object["inference"] as { adapters?: unknown[] }).adapters = [{ source: { name: "a", image: "registry.example.com/a:1" }, strength: "0.5" }];
     const response = await mutateBody(admissionReview({ object }));
     assert.equal(response.allowed, false);
     assert.equal(response.patch, undefined);
@@ -149,13 +158,9 @@ describe("POST /mutate", () => {
     assert.equal(status.reason, "Invalid");
     const [header, ...rest] = status.message.split("\n");
     assert.equal(header, 'Workspace "workspace-phi-3-mini" is invalid:');
-    assert.ok(rest.some((l) => l.startsWith('inference.preset.name: unsupported preset "phi-3-mini"')), status.message);
-    // KAITO v0.12 refuses an adapter strength with the vLLM runtime.
-    assert.ok(rest.some((l) => l.startsWith("inference.adapters[0].strength: ")), status.message);
-    assert.deepEqual(
-      status.details?.causes?.map((c) => c.field).sort(),
-      ["inference.adapters[0].strength", "inference.preset.name"],
-    );
+    assert.ok(rest.some((l) => l.startsWith('inference.preset.name: unknown preset "phi-3-mini"')), status.message);
+    assert.ok(rest.some((l) => l.includes('(did you mean "phi-3-mini-4k-instruct"')), status.message);
+    assert.deepEqual(status.details?.causes?.map((c) => c.field), ["inference.preset.name"]);
     assert.equal(status.details?.kind, "Workspace");
     assert.equal(status.details?.group, "kaito.sh");
     assert.equal(status.details?.name, "workspace-phi-3-mini");

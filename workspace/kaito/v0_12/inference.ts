@@ -12,9 +12,7 @@ import { templateStatefulSet } from "./children/template.js";
 import { estimateNodeCount } from "./estimator.js";
 import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, scaleToCount } from "./gpu/config.js";
-import { unknownSkuAdvice } from "./gpu/unknown-sku.js";
-import { warning } from "../../violation.js";
-import type { Violation } from "../../violation.js";
+
 import { migGpuConfig } from "./gpu/mig.js";
 import type { Resolution } from "./models/resolve.js";
 import { INFERENCE_CONFIG_KEY, explicitMaxModelLen } from "./inference-config.js";
@@ -64,21 +62,14 @@ function nodeClaimsToCreate(ws: Workspace, ctx: KaitoContext, target: number): n
   return Math.max(0, target - adopted.length);
 }
 
-const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0, warnings: Violation[] = []): KaitoOutcome => ({
+const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0): KaitoOutcome => ({
   verdict: "accepted",
   workspace: ws as unknown as Record<string, unknown>,
   children,
   targetNodeCount,
   reconcileError,
-  warnings,
+  warnings: [],
 });
-
-/** Why sizing failed, said at the field, when it is the instance type. */
-function sizingWarnings(ws: Workspace, ctx: KaitoContext): Violation[] {
-  const sku = ws.resource?.instanceType;
-  if (!sku || !nodeAutoProvisioning(ctx.settings) || gpuConfigBySku(ctx.settings.cloudProvider, sku)) return [];
-  return [warning("kaito.instanceType", ["resource", "instanceType"], unknownSkuAdvice(sku, ctx.settings.cloudProvider, "the inference workload"))];
-}
 
 export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): KaitoOutcome {
   const runtime = runtimeOf(ws, ctx.settings);
@@ -100,7 +91,7 @@ export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolut
   const gpu = workspaceGpu(ws, ctx);
   let nodes = requested;
   if (runtime === "vllm") {
-    if (typeof gpu === "string") return stuck(ws, [], `cannot size the Workspace: ${gpu}`, 0, sizingWarnings(ws, ctx));
+    if (typeof gpu === "string") return stuck(ws, [], `cannot size the Workspace: ${gpu}`);
     const contextLength = userContextLength(ws, ctx);
     const estimate = estimateNodeCount({
       modelFileSize: preset.modelFileSize,

@@ -11,6 +11,7 @@ import type { KaitoContext } from "../types.js";
 import { configMapData, hasHfToken, nodesMatching } from "./cluster.js";
 import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, supportedSkus } from "./gpu/config.js";
+import { unknownSkuAdvice } from "./gpu/unknown-sku.js";
 import { migGpuConfig, validateMigProfile } from "./gpu/mig.js";
 import { INFERENCE_CONFIG_KEY, vllmSection } from "./inference-config.js";
 import { isDeprecatedPreset, isValidPresetName, nearestPresets, resolveModel } from "./models/resolve.js";
@@ -256,7 +257,7 @@ export function adviseInference(ws: Workspace, ctx: KaitoContext): Violation[] {
       warning(
         "kaito.instanceType",
         ["resource", "instanceType"],
-        `${instanceType.slice(0, 64)} is not a GPU size KAITO v0.12 knows (removed, or never listed); KAITO admits the Workspace but its controller cannot size or run it${didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider))}`,
+        unknownSkuAdvice(instanceType, ctx.settings.cloudProvider, "the inference workload"),
       ),
     );
   }
