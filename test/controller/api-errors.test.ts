@@ -155,7 +155,7 @@ describe("the controller against a misbehaving API server", () => {
     api.put(WORKSPACES, stored(ws("phi")));
     let failures = 0;
     api.fault = (r) => (r.method === "GET" && !r.watch && r.path.endsWith("/workspaces") && failures++ < 1 ? { code: 500, reason: "InternalError" } : undefined);
-    controller = await startController({ kubeConfig: api.kubeConfig(), namespace: "ns", leaderElection: false, backoff: BACKOFF });
+    controller = await startController({ kubeConfig: api.kubeConfig(), namespace: "ns", leaderElection: false, backoff: BACKOFF, expandOptions: expandOptions({ kaitoVersion: "v0.3" }) });
     await controller.synced();
     await until("the children", () => api?.get(DEPLOYMENTS, "models", "phi"));
     assert.equal(failures, 2, "one failed list, one that worked");

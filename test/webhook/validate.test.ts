@@ -39,7 +39,7 @@ describe("POST /validate", () => {
     const response = await validateBody(admissionReview({ object: expanded(phi3({ instanceType: "Standard_NC6s_v3" })) }));
     assert.equal(response.allowed, true);
     assert.equal(response.warnings?.length, 1, JSON.stringify(response.warnings));
-    assert.match(response.warnings?.[0] ?? "", /^resource\.instanceType: KAITO v0\.12 has no GPU facts for Standard_NC6s_v3 on azure .*its controller never creates the inference workload/);
+    assert.match(response.warnings?.[0] ?? "", /^resource\.instanceType: KAITO v0\.12 has no GPU facts for Standard_NC6s_v3 on azure.*its controller never creates the inference workload/);
   });
 
   it("keeps every warning within the length kube-apiserver passes on, without a Warning: prefix", async () => {
