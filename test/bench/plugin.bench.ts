@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { repoPath } from "../helpers/repo.js";
 import { fmt, measure, printTable } from "./measure.js";
 import { benchWorkspace } from "./workspaces.js";
+import { KUBECTL } from "../helpers/kubectl.js";
 
 const cli = repoPath("dist/cli/kaito-gitops.js");
 const root = mkdtempSync(join(tmpdir(), "kaito-gitops-bench-plugin-"));
@@ -27,7 +28,7 @@ try {
     Object.assign(process.env, env);
     const generate = measure([process.execPath, cli, "generate", app], { stdout: rendered });
     writeFileSync(join(kustomized, "kustomization.yaml"), "resources:\n  - rendered.yaml\n");
-    const kustomize = measure(["kubectl", "kustomize", kustomized], { stdout: join(root, `kustomize-out-${n}.yaml`) });
+    const kustomize = measure([KUBECTL, "kustomize", kustomized], { stdout: join(root, `kustomize-out-${n}.yaml`) });
     rows.push([
       String(n),
       fmt(generate.seconds),

@@ -12,6 +12,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { INSTALL_NAMES, RBAC_RULES } from "../../controller/rbac.js";
 import type { RbacRole } from "../../controller/rbac.js";
 import { repoPath } from "../helpers/repo.js";
+import { KUBECTL } from "../helpers/kubectl.js";
 
 interface Meta {
   name: string;
@@ -61,7 +62,7 @@ interface Webhook {
 }
 
 function build(dir: string): Obj[] {
-  const r = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
+  const r = spawnSync(KUBECTL, ["kustomize", dir], { encoding: "utf8" });
   assert.equal(r.status, 0, `kubectl kustomize ${dir}:\n${r.stderr}`);
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
 }

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { parseModelLock } from "../../workspace/models/lock.js";
 import { repoPath } from "../helpers/repo.js";
+import { KUBECTL } from "../helpers/kubectl.js";
 
 interface Obj {
   kind: string;
@@ -16,7 +17,7 @@ interface Obj {
 
 for (const overlay of ["default", "cert-manager"]) {
   test(`overlay ${overlay}: the server reads the lock from the bundle's ConfigMap`, () => {
-    const r = spawnSync("kubectl", ["kustomize", repoPath("kustomize/overlays", overlay)], { encoding: "utf8" });
+    const r = spawnSync(KUBECTL, ["kustomize", repoPath("kustomize/overlays", overlay)], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const objs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
     const server = objs.find((o) => o.kind === "Deployment" && o.metadata.name === "kaito-gitops");

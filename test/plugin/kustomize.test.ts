@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { PARAMETERS } from "../../plugin/settings.js";
 import { repoPath } from "../helpers/repo.js";
+import { KUBECTL } from "../helpers/kubectl.js";
 
 interface Container {
   name: string;
@@ -21,7 +22,7 @@ interface Obj {
   spec?: { template: { spec: { containers: Container[]; volumes: { name: string; configMap?: { name: string }; emptyDir?: object }[] } } };
 }
 
-const built = spawnSync("kubectl", ["kustomize", repoPath("test/plugin/fixtures/argocd-install")], { encoding: "utf8" });
+const built = spawnSync(KUBECTL, ["kustomize", repoPath("test/plugin/fixtures/argocd-install")], { encoding: "utf8" });
 const objects = built.status === 0 ? parseAllDocuments(built.stdout).map((d) => d.toJS() as Obj) : [];
 
 test("kubectl kustomize builds the component over an Argo CD install", () => {
