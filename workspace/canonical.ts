@@ -19,6 +19,22 @@ export function sortKeysDeep<T>(value: T): T {
   return value;
 }
 
+/**
+ * A deep copy of a JSON value (what JSON.parse or the YAML reader gives), keys in their order.
+ * structuredClone does the same through V8's serializer at several times the cost, and this runs
+ * on every Workspace the webhook admits (managedFields).
+ */
+function copyJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // defineProperty: a key such as "__proto__" stays a plain field.
+    Object.defineProperty(out, k, { value: copyJson(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 function ordered(value: unknown, schema: JsonSchema | undefined): unknown {
   if (Array.isArray(value)) return value.map((v) => ordered(v, schema?.items));
   if (value === null || typeof value !== "object") return value;
@@ -53,7 +69,7 @@ export function canonicalWorkspace(ws: Workspace, version: WorkspaceVersion): Wo
   const metaKeys = [...METADATA_ORDER.filter((k) => k in meta), ...Object.keys(meta).filter((k) => !METADATA_ORDER.includes(k)).sort()];
   const canonicalMeta = Object.fromEntries(
     // managedFields is the API server's record, kept as it is (copied, never shared with the input).
-    metaKeys.map((k) => [k, k === "managedFields" ? structuredClone(meta[k]) : sortKeysDeep(meta[k])]),
+    metaKeys.map((k) => [k, k === "managedFields" ? copyJson(meta[k]) : sortKeysDeep(meta[k])]),
   );
   return {
     apiVersion: body.apiVersion,

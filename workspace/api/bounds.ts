@@ -2,7 +2,6 @@
 // an object may carry before it is not worth listing them), checked before the full validator
 // and without descending into anything already too big. ajv with allErrors reports every wrong
 // item of a list, so a list of a million wrong items would otherwise cost a million reports.
-import type { FieldPath } from "../source/yaml.js";
 import { echo } from "../limits.js";
 import { error } from "../violation.js";
 import type { Violation } from "../violation.js";
@@ -13,40 +12,35 @@ export const MAX_UNKNOWN_FIELDS = 8;
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A path built only when a problem is found: the walk runs on every admitted Workspace. */
-interface Where {
-  readonly parent: Where | undefined;
-  readonly key: string | number;
-}
-
-const pathOf = (where: Where | undefined): FieldPath => {
-  const out: (string | number)[] = [];
-  for (let w = where; w !== undefined; w = w.parent) out.push(w.key);
-  return out.reverse();
-};
-
 /** Problems of size only; stops after `limit` of them. Types are left to the validator. */
 export function boundsViolations(schema: JsonSchema, value: unknown, limit: number): Violation[] {
   const out: Violation[] = [];
-  walk(schema, value, undefined, out, limit);
+  // One path, pushed and popped on the way (this runs on every admitted Workspace); copied only
+  // into a problem.
+  walk(schema, value, [], out, limit);
   return out;
 }
 
-function walk(schema: JsonSchema, value: unknown, where: Where | undefined, out: Violation[], limit: number): void {
+function walk(schema: JsonSchema, value: unknown, path: (string | number)[], out: Violation[], limit: number): void {
   if (out.length >= limit) return;
   if (typeof value === "string") {
     if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      out.push(error("schema.maxLength", pathOf(where), `must be at most ${schema.maxLength} characters (has ${value.length})`));
+      out.push(error("schema.maxLength", [...path], `must be at most ${schema.maxLength} characters (has ${value.length})`));
     }
     return;
   }
   if (Array.isArray(value)) {
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      out.push(error("schema.maxItems", pathOf(where), `must have at most ${schema.maxItems} items (has ${value.length}); its items were not checked`));
+      out.push(error("schema.maxItems", [...path], `must have at most ${schema.maxItems} items (has ${value.length}); its items were not checked`));
       return;
     }
-    if (schema.items === undefined) return;
-    for (let i = 0; i < value.length && out.length < limit; i += 1) walk(schema.items, value[i], { parent: where, key: i }, out, limit);
+    const items = schema.items;
+    if (items === undefined) return;
+    for (let i = 0; i < value.length && out.length < limit; i += 1) {
+      path.push(i);
+      walk(items, value[i], path, out, limit);
+      path.pop();
+    }
     return;
   }
   if (!isMap(value)) return;
@@ -56,7 +50,7 @@ function walk(schema: JsonSchema, value: unknown, where: Where | undefined, out:
   if (declared === undefined && additional === undefined && schema.maxProperties === undefined && schema.additionalProperties !== false) return;
   const keys = Object.keys(value);
   if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    out.push(error("schema.maxProperties", pathOf(where), `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
+    out.push(error("schema.maxProperties", [...path], `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
     return;
   }
   const known = declared ?? {};
@@ -64,13 +58,16 @@ function walk(schema: JsonSchema, value: unknown, where: Where | undefined, out:
     const unknown = keys.filter((k) => !Object.hasOwn(known, k));
     if (unknown.length > MAX_UNKNOWN_FIELDS) {
       const named = unknown.slice(0, 3).map((k) => echo(k, 40)).join(", ");
-      out.push(error("schema.unknownFields", pathOf(where), `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(known).join(", ")}`));
+      out.push(error("schema.unknownFields", [...path], `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(known).join(", ")}`));
       return;
     }
   }
   for (const key of keys) {
     if (out.length >= limit) return;
     const sub = Object.hasOwn(known, key) ? known[key] : additional;
-    if (sub !== undefined) walk(sub, value[key], { parent: where, key }, out, limit);
+    if (sub === undefined) continue;
+    path.push(key);
+    walk(sub, value[key], path, out, limit);
+    path.pop();
   }
 }
