@@ -16,6 +16,7 @@ const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? "3");
 const EXAMPLE = "examples/inference/phi-3-mini.yaml";
 const WORKSPACE = "workspace-phi-3-mini";
 
+// Every round changes the rendering, so each commit gets its own sync operation.
 const synced = (a: Application, revision: string): boolean =>
   a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase === "Succeeded" && a.status.operationState.syncResult?.revision === revision;
 
