@@ -180,6 +180,9 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.ok((await makeNodeClaimsReady(s)) > 0, "the Workspace has node claims");
   const pods = await podsOf(s, workspace);
   await setPods(s, pods, "imagePullBackOff");
+  // The other Workspaces' pods become Ready now, so the Application's health is this one's.
+  const others = (await s.render()).filter((o) => o.kind === "Workspace" && o.metadata.name !== workspace);
+  for (const o of others) await setPods(s, await podsOf(s, o.metadata.name), "ready");
   const degraded = await waitFor("Degraded", async () => {
     const h = await healthOf();
     return h.ws === "Degraded" ? h : undefined;
@@ -187,9 +190,18 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.equal(degraded.app, "Degraded");
 
   await setPods(s, pods, "ready");
-  const healthy = await waitFor("Healthy", async () => {
-    const h = await healthOf();
-    return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
-  }, s.diagnostics, 90_000);
+  let last: unknown;
+  const healthy = await waitFor(
+    "Healthy",
+    async () => {
+      const h = await healthOf();
+      const a = await app();
+      const ws = await s.tryGetJson<Obj>(["get", "workspace", workspace, "-n", DEST_NS]);
+      last = { h, unhealthy: a.status?.resources?.filter((r) => r.health !== undefined && r.health.status !== "Healthy"), conditions: ws?.status?.["conditions"] };
+      return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
+    },
+    () => `${JSON.stringify(last)}\n${s.diagnostics()}`,
+    90_000,
+  );
   assert.equal(healthy.ws, "Healthy");
 });
