@@ -1,4 +1,4 @@
-// npm run conformance [-- --corpus DIR] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
+// npm run conformance [-- --corpus DIR (default: KAITO_CONFORMANCE_CORPUS, else ../shared/conformance)] [--version v0.12|v0.3] [--case SUBSTRING] [--verbose] [-o json]
 //
 // Renders every Workspace of KAITO's conformance corpus for its KAITO version and compares our
 // verdict and children with KAITO's, after the normalisations in normalise.ts (KAITO's own
@@ -137,7 +137,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-  const args: Args = { corpus: resolve(root, "../shared/conformance"), versions: [...KAITO_VERSIONS], json: false };
+  const args: Args = { corpus: process.env.KAITO_CONFORMANCE_CORPUS ?? resolve(root, "../shared/conformance"), versions: [...KAITO_VERSIONS], json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {

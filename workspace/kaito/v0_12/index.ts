@@ -9,7 +9,8 @@ import type { Violation } from "../../violation.js";
 import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
 import { renderInference } from "./inference.js";
 import { isValidPresetName } from "./models/resolve.js";
-import { adviseInference, resolveInferenceModel, validateCommon, validateInference } from "./validate.js";
+import { adviseInference, resolveInferenceModel, validateCommon, validateInference, validateInferenceConfig } from "./validate.js";
+import { validateCommonV1alpha1, validateInferenceV1alpha1 } from "./validate-v1alpha1.js";
 import { storedWorkspace } from "./workspace.js";
 
 /** How a tuning Workspace (already stored and past validateCommon) becomes KAITO's verdict and objects. */
@@ -40,16 +41,20 @@ const asWarnings = (vs: readonly Violation[]): Violation[] =>
 
 export function generateV012(input: Workspace, ctx: KaitoContext): KaitoOutcome {
   const ws = storedWorkspace(input);
-  const common = errorsOf(validateCommon(ws, ctx));
+  const v1alpha1 = input.apiVersion === "kaito.sh/v1alpha1";
+  const common = errorsOf(v1alpha1 ? validateCommonV1alpha1(ws) : validateCommon(ws, ctx));
   if (common.length > 0) return { verdict: "rejected", violations: common };
   if (ws.tuning) return generateTuning(ws, ctx);
   const model = resolveInferenceModel(ws, ctx);
-  const violations = errorsOf(validateInference(ws, ctx, model));
-  if (violations.length > 0 && !v1alpha1WebhookCrashes(input, ctx)) return { verdict: "rejected", violations };
+  const crashes = v1alpha1WebhookCrashes(input, ctx);
+  const violations = errorsOf(
+    v1alpha1 && !crashes ? [...validateInferenceV1alpha1(ws, ctx, model), ...validateInferenceConfig(ws, ctx, model)] : validateInference(ws, ctx, model),
+  );
+  if (violations.length > 0 && !crashes) return { verdict: "rejected", violations };
   if (violations.length > 0 && !model?.ok) return { verdict: "rejected", violations };
   const outcome = renderInference(ws, ctx, model);
   if (outcome.verdict !== "accepted") return outcome;
-  return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations), ...adviseInference(ws)] };
+  return { ...outcome, warnings: [...outcome.warnings, ...asWarnings(violations), ...adviseInference(ws, ctx)] };
 }
 
 export const v0_12: KaitoProfile = {

@@ -4,6 +4,7 @@
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
 import type { Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
+import { didYouMean } from "../../catalog/nearest.js";
 import { error, warning } from "../../violation.js";
 import type { Violation } from "../../violation.js";
 import type { KaitoContext } from "../types.js";
@@ -12,7 +13,7 @@ import type { GpuConfig } from "./gpu/config.js";
 import { gpuConfigBySku, gpuConfigFromNode, supportedSkus } from "./gpu/config.js";
 import { migGpuConfig, validateMigProfile } from "./gpu/mig.js";
 import { INFERENCE_CONFIG_KEY, vllmSection } from "./inference-config.js";
-import { isDeprecatedPreset, isValidPresetName, resolveModel } from "./models/resolve.js";
+import { isDeprecatedPreset, isValidPresetName, nearestPresets, resolveModel } from "./models/resolve.js";
 import type { Resolution } from "./models/resolve.js";
 import { GIB, quantityValue } from "./quantity.js";
 import {
@@ -119,7 +120,8 @@ function validateResource(ws: Workspace, ctx: KaitoContext, model: Resolution | 
     const lenient = ctx.settings.cloudProvider === "azure" && /^standard_[nd]/i.test(instanceType);
     if (!facts.gpu && !lenient) {
       const shown = JSON.stringify(instanceType.slice(0, 64));
-      out.push(error("kaito.instanceType", ["resource", "instanceType"], `unsupported instance type ${shown} on ${ctx.settings.cloudProvider}; supported: ${supportedSkus(ctx.settings.cloudProvider).sort().join(", ")}`));
+      const near = didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider));
+      out.push(error("kaito.instanceType", ["resource", "instanceType"], `unsupported instance type ${shown} on ${ctx.settings.cloudProvider}${near}; KAITO knows ${supportedSkus(ctx.settings.cloudProvider).sort().join(", ")}`));
     }
   }
   if (preset && facts.gpu && (!nodeAutoProvisioning(ctx.settings) || runtimeOf(ws, ctx.settings) !== "vllm")) {
@@ -186,7 +188,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   const adapters = inference.adapters ?? [];
   if (preset) {
     if (!isValidPresetName(preset.name)) {
-      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unsupported preset ${JSON.stringify(preset.name.slice(0, 128))}: use a Hugging Face id (org/name) or one of KAITO's legacy preset names`)];
+      return [...out, error("kaito.preset", ["inference", "preset", "name"], `unknown preset ${JSON.stringify(preset.name.slice(0, 128))}${nearestPresets(preset.name)}; use a Hugging Face id (org/name) or one of KAITO's preset names`)];
     }
     if (model && !model.ok) return [...out, error("kaito.model", ["inference", "preset", "name"], model.reason)];
     if (model?.ok) {
@@ -213,7 +215,7 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
   return out;
 }
 
-function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
+export function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
   const name = ws.inference?.config;
   if (!name || runtimeOf(ws, ctx.settings) !== "vllm") return [];
   const path: FieldPath = ["inference", "config"];
@@ -246,8 +248,18 @@ export function validateInference(ws: Workspace, ctx: KaitoContext, model: Resol
  * checks adapters only when a Workspace is updated, so an adapter it admits today makes every
  * later update of the Workspace fail.
  */
-export function adviseInference(ws: Workspace): Violation[] {
+export function adviseInference(ws: Workspace, ctx: KaitoContext): Violation[] {
   const out: Violation[] = [];
+  const instanceType = ws.resource?.instanceType;
+  if (instanceType && nodeAutoProvisioning(ctx.settings) && !gpuConfigBySku(ctx.settings.cloudProvider, instanceType)) {
+    out.push(
+      warning(
+        "kaito.instanceType",
+        ["resource", "instanceType"],
+        `${instanceType.slice(0, 64)} is not a GPU size KAITO v0.12 knows (removed, or never listed); KAITO admits the Workspace but its controller cannot size or run it${didYouMean(instanceType.slice(0, 64), supportedSkus(ctx.settings.cloudProvider))}`,
+      ),
+    );
+  }
   (ws.inference?.adapters ?? []).forEach((a, i) => {
     const later = "KAITO admits it now but refuses any later update of this Workspace";
     if (a.strength !== undefined) {

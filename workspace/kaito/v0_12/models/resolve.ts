@@ -2,6 +2,7 @@
 // names redirect to catalog ids, catalog ids resolve from the embedded catalog, and any other
 // `org/name` is a Hugging Face model, which KAITO asks the hub about and we read from the model
 // lock (so a render never touches the network).
+import { didYouMean } from "../../../catalog/nearest.js";
 import type { ModelFacts } from "../../../models/facts.js";
 import type { ModelLock } from "../../types.js";
 import { DEPRECATED_PRESETS, LEGACY_ALIASES } from "./aliases.js";
@@ -44,25 +45,31 @@ export interface ResolveOptions {
   readonly hasToken: boolean;
 }
 
+/** A name as messages show it: bounded, whatever the Workspace holds. */
+const shown = (id: string) => (id.length > 128 ? `${id.slice(0, 128)}…` : id);
+
+/** ` (did you mean …?)` from KAITO's preset names and catalog ids. */
+export const nearestPresets = (name: string): string => didYouMean(name.slice(0, 128), [...Object.keys(LEGACY_ALIASES), ...CATALOG.map((m) => m.name)]);
+
 /** The preset for a name, as KAITO's model registry would produce it, or why there is none. */
 export function resolveModel(name: string, lock: ModelLock, options: ResolveOptions): Resolution {
   const id = modelIdOf(name);
-  if (!id.includes("/")) return { ok: false, reason: `model is not registered: ${id}` };
+  if (!id.includes("/")) return { ok: false, reason: `unknown preset ${JSON.stringify(shown(id))}${nearestPresets(id)}; use a Hugging Face id (org/name) or one of KAITO's preset names` };
   const fromCatalog = catalogFacts(id);
   if (fromCatalog) return { ok: true, preset: presetFor(id, fromCatalog), source: "catalog" };
   const locked = lockFacts(lock, id);
   if (!locked) {
     return {
       ok: false,
-      reason: `${id} is not in KAITO's model catalog and not in the model lock; add it with \`kaito-gitops models add ${id}\``,
+      reason: `${shown(id)} is not in KAITO's model catalog and not in the model lock; add it with \`kaito-gitops models add ${shown(id)}\`${nearestPresets(id)}`,
     };
   }
   if (locked.gated && !options.hasToken) {
-    return { ok: false, reason: `${id} is gated on Hugging Face: KAITO needs a modelAccessSecret whose Secret has the key HF_TOKEN to read it` };
+    return { ok: false, reason: `${shown(id)} is gated on Hugging Face: KAITO needs a modelAccessSecret whose Secret has the key HF_TOKEN to read it` };
   }
   const preset = presetFor(id, locked);
   if (!isServedByVllm(preset.architectures)) {
-    return { ok: false, reason: `unsupported model architecture for ${id}: ${preset.architectures.join(", ")}` };
+    return { ok: false, reason: `vLLM cannot serve ${shown(id)}: its architecture ${preset.architectures.join(", ")} is not one vLLM supports` };
   }
   return { ok: true, preset, source: "lock" };
 }
