@@ -83,5 +83,11 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
   return slash < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** Identity of a child across kinds: "Kind/namespace/name". */
-export const childKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ""}/${name}`;
+/** Kinds KAITO renders with the Workspace's namespace although they are cluster-scoped: the API
+ *  server drops it, so a live node claim has none. */
+const CLUSTER_SCOPED_CHILD_KINDS: ReadonlySet<string> = new Set(["Machine", "NodeClaim"]);
+
+/** Identity of a child across kinds: "Kind/namespace/name" (no namespace for cluster-scoped
+ *  kinds, so the rendered and the live node claim have the same key). */
+export const childKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${CLUSTER_SCOPED_CHILD_KINDS.has(kind) ? "" : (namespace ?? "")}/${name}`;

@@ -220,7 +220,9 @@ export class Reconciler {
   }
 
   private cached(child: KubeObject): LiveObject | undefined {
-    return this.options.children.get(child.kind)?.get(child.metadata.name ?? "", child.metadata.namespace);
+    // KAITO renders node claims with the Workspace's namespace; the live (cluster-scoped) one has none.
+    const namespace = NODE_CLAIM_KINDS.has(child.kind) ? undefined : child.metadata.namespace;
+    return this.options.children.get(child.kind)?.get(child.metadata.name ?? "", namespace);
   }
 
   private podsOf(namespace: string, name: string): LiveObject[] {
@@ -238,7 +240,7 @@ export class Reconciler {
     return this.options.client.request<LiveObject>({
       verb: "patch",
       type: this.typeOf(child.kind),
-      ...(child.metadata.namespace ? { namespace: child.metadata.namespace } : {}),
+      ...(child.metadata.namespace && !NODE_CLAIM_KINDS.has(child.kind) ? { namespace: child.metadata.namespace } : {}),
       name: child.metadata.name ?? "",
       // force: the fields sent are the ones the Workspace defines; an edit of one of them by
       // someone else (kubectl scale, an Argo CD sync of a stale copy) is drift to undo.

@@ -204,6 +204,9 @@ export async function startArgoCd(cluster: Cluster, options: StartArgoCdOptions 
         "--loglevel", "info",
         "--logformat", "text",
         "--status-processors", "2",
+        // Since Argo CD 3.0 per-resource health lives only in the resource tree (Redis); keep it
+        // in the Application's status.resources too, where the tests (and kubectl) read it.
+        "--persist-resource-health=true",
         "--operation-processors", "2",
       ],
       { ARGOCD_SYNC_WAVE_DELAY: "0", ...(options.controllerEnv ?? {}) },

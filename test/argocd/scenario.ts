@@ -117,9 +117,17 @@ export async function startScenario(): Promise<Scenario> {
   try {
     await kubectl(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml"), "-f", repoPath("test/e2e/fixtures/karpenter-crds.yaml")]);
     await waitEstablished(cluster, ["workspaces.kaito.sh", "nodeclaims.karpenter.sh"]);
+    // Established is not yet served: a LIST right after can get 429 "storage is (re)initializing",
+    // and the controller's NodeClaim informer must start on a served API (see the report).
+    for (const resource of ["workspaces.kaito.sh", "nodeclaims.karpenter.sh"]) {
+      for (let i = 0; (await cluster.kubectl(["get", resource, "-A", "-o", "name"])).code !== 0; i++) {
+        if (i > 100) throw new Error(`${resource} is not served`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     await kubectl(["create", "namespace", "kaito-gitops-system"]);
     await kubectl(["create", "namespace", DEST_NS]);
-    serve = await startServe(["--controller", "--kubeconfig", cluster.kubeconfigPath, "--host", "127.0.0.1", "--port", "0"]);
+    serve = await startServe(["--controller", "--kubeconfig", cluster.kubeconfigPath, "--host", "127.0.0.1", "--port", "0", "--log-level", process.env["KAITO_GITOPS_E2E_LOG_LEVEL"] ?? "info"]);
     const caBundle = await serve.firstStdoutLine();
     await kubectl(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${serve.port}`, caBundle));
     argocd = await startArgoCd(cluster);

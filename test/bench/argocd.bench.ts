@@ -16,10 +16,13 @@ const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? "3");
 const EXAMPLE = "examples/inference/phi-3-mini.yaml";
 const WORKSPACE = "workspace-phi-3-mini";
 
+// Every round changes the rendering, so each commit gets its own sync operation.
 const synced = (a: Application, revision: string): boolean =>
   a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase === "Succeeded" && a.status.operationState.syncResult?.revision === revision;
 
-async function round(s: Scenario, text: string, first: boolean): Promise<{ synced: number; healthy: number }> {
+const HEALTHY_BOUND_MS = Number(process.env["BENCH_HEALTHY_BOUND_MS"] ?? "120000");
+
+async function round(s: Scenario, text: string, first: boolean): Promise<{ synced: number; healthy: number | undefined }> {
   const t0 = performance.now();
   const revision = s.repo.commit(first ? "add a Workspace" : "change a Workspace", { [`${APP_PATH}/phi-3-mini.yaml`]: text });
   if (first) await s.createApplication();
@@ -28,7 +31,11 @@ async function round(s: Scenario, text: string, first: boolean): Promise<{ synce
   const tSynced = performance.now() - t0;
   await makeNodeClaimsReady(s);
   await setPods(s, await podsOf(s, WORKSPACE), "ready");
-  await waitFor("Healthy", async () => ((await s.application()).status?.health?.status === "Healthy" ? true : undefined), s.diagnostics, 300_000);
+  try {
+    await waitFor("Healthy", async () => ((await s.application()).status?.health?.status === "Healthy" ? true : undefined), () => "", HEALTHY_BOUND_MS);
+  } catch {
+    return { synced: tSynced, healthy: undefined };
+  }
   return { synced: tSynced, healthy: performance.now() - t0 };
 }
 
@@ -39,7 +46,7 @@ try {
   for (let i = 0; i < ROUNDS; i++) {
     const text = i === 0 ? base : base.replace(`name: ${WORKSPACE}\n`, `name: ${WORKSPACE}\n  labels:\n    round: "${i}"\n`);
     const r = await round(s, text, i === 0);
-    rows.push([String(i + 1), i === 0 ? "create" : "change", `${(r.synced / 1000).toFixed(2)} s`, `${(r.healthy / 1000).toFixed(2)} s`]);
+    rows.push([String(i + 1), i === 0 ? "create" : "change", `${(r.synced / 1000).toFixed(2)} s`, r.healthy === undefined ? `not within ${HEALTHY_BOUND_MS / 1000} s` : `${(r.healthy / 1000).toFixed(2)} s`]);
   }
 } finally {
   await s.stop();

@@ -45,8 +45,10 @@ after(async () => {
 });
 
 const app = (): Promise<Application> => s.application();
+/** Argo CD compared the revision and the cluster matches it, and no sync is running. (A commit
+ *  whose rendering equals the live state gets no sync operation at all.) */
 const synced = (a: Application, revision: string): boolean =>
-  a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase === "Succeeded" && a.status.operationState.syncResult?.revision === revision;
+  a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase !== "Running";
 const headRevision = (): string => s.repo.git("rev-parse", "HEAD").trim();
 
 /** A rendered object as the cluster holds it (cluster-scoped when the rendering names no namespace and the kind is cluster-scoped). */
@@ -142,7 +144,7 @@ test("a malformed Workspace fails the sync with file:line:col in the Application
   await new Promise((r) => setTimeout(r, 3000));
   const still = await app();
   assert.equal(still.status?.resources?.length, count, "nothing pruned");
-  assert.ok(await s.tryGetJson(["get", "workspace", "workspace-phi-4-mini", "-n", DEST_NS]), "the Workspace is still there");
+  assert.ok(await s.tryGetJson(["get", "workspace", "phi-4-mini", "-n", DEST_NS]), "the Workspace is still there");
   assert.notEqual(still.status?.sync?.revision === revision && still.status.operationState?.phase === "Succeeded", true, "the broken revision did not sync");
   // Fix it again for the next tests.
   const fixed = s.repo.commit("fix phi-4", { [file("phi-4-mini.yaml")]: WORKSPACES["phi-4-mini.yaml"] ?? "" });
@@ -178,6 +180,9 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.ok((await makeNodeClaimsReady(s)) > 0, "the Workspace has node claims");
   const pods = await podsOf(s, workspace);
   await setPods(s, pods, "imagePullBackOff");
+  // The other Workspaces' pods become Ready now, so the Application's health is this one's.
+  const others = (await s.render()).filter((o) => o.kind === "Workspace" && o.metadata.name !== workspace);
+  for (const o of others) await setPods(s, await podsOf(s, o.metadata.name), "ready");
   const degraded = await waitFor("Degraded", async () => {
     const h = await healthOf();
     return h.ws === "Degraded" ? h : undefined;
@@ -185,9 +190,18 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.equal(degraded.app, "Degraded");
 
   await setPods(s, pods, "ready");
-  const healthy = await waitFor("Healthy", async () => {
-    const h = await healthOf();
-    return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
-  }, s.diagnostics, 90_000);
+  let last: unknown;
+  const healthy = await waitFor(
+    "Healthy",
+    async () => {
+      const h = await healthOf();
+      const a = await app();
+      const ws = await s.tryGetJson<Obj>(["get", "workspace", workspace, "-n", DEST_NS]);
+      last = { h, unhealthy: a.status?.resources?.filter((r) => r.health !== undefined && r.health.status !== "Healthy"), conditions: ws?.status?.["conditions"] };
+      return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
+    },
+    () => `${JSON.stringify(last)}\n${s.diagnostics()}`,
+    90_000,
+  );
   assert.equal(healthy.ws, "Healthy");
 });
