@@ -3,7 +3,7 @@
 // (presets/workspace/generator: weight files, size, config parsing, architecture check). Pure: the
 // edge fetches the answers (hub/), this file only reads them, every input bounded.
 import type { ModelFacts } from "./facts.js";
-import { VLLM_ARCHITECTURES_V0_12 } from "./vllm-architectures.js";
+import { VLLM_ARCHITECTURES as VLLM_ARCHITECTURES_V0_12 } from "../kaito/v0_12/models/vllm-architectures.js";
 
 /** One entry of `GET /api/models/{id}/tree/{revision}?recursive=true`. */
 export interface HubFile {
