@@ -130,8 +130,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
     if (event === "update" && !reconciler.wantsWorkspaceEvent(key, obj)) return;
     enqueue(key);
   };
+  const workspaceExists = (namespace: string, name: string): boolean => workspaceInformer.get(name, namespace) !== undefined;
   const onChild = (event: InformerEvent, obj: LiveObject): void => {
-    const key = workspaceKeyOfChild(obj);
+    const key = workspaceKeyOfChild(obj) ?? workspaceKeyByName(obj, workspaceExists);
     if (key === undefined) return;
     if (event === "delete") reconciler.childDeleted(key, obj);
     else if (!reconciler.wantsChildEvent(key, obj)) return;
@@ -283,6 +284,23 @@ export function workspaceKeyOfPod(obj: LiveObject): string | undefined {
 }
 
 /** The Workspace a child belongs to: its controller owner, else its labels. */
+/**
+ * The Workspace a namespaced child belongs to by KAITO's names alone (`<workspace>`,
+ * `<workspace>-headless`), when it carries neither owner nor label: children the Argo CD plugin
+ * rendered have no owner reference (a render cannot know the Workspace's UID), and KAITO labels
+ * none of its namespaced children. Only names of existing Workspaces count.
+ */
+export function workspaceKeyByName(obj: LiveObject, workspaceExists: (namespace: string, name: string) => boolean): string | undefined {
+  const namespace = obj.metadata?.namespace;
+  const name = obj.metadata?.name;
+  if (!namespace || !name) return undefined;
+  const candidates = name.endsWith(HEADLESS_SUFFIX) ? [name, name.slice(0, -HEADLESS_SUFFIX.length)] : [name];
+  const owner = candidates.find((n) => workspaceExists(namespace, n));
+  return owner === undefined ? undefined : keyOf(namespace, owner);
+}
+
+const HEADLESS_SUFFIX = "-headless";
+
 export function workspaceKeyOfChild(obj: LiveObject): string | undefined {
   const meta = obj.metadata ?? {};
   const labels = meta.labels ?? {};

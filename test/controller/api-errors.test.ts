@@ -7,11 +7,11 @@ import { afterEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startController } from "../../controller/index.js";
 import type { ControllerHandle } from "../../controller/index.js";
-import { expandOptions } from "../../workspace/index.js";
+import { ANNOTATION_RENDERED_BY, expandOptions } from "../../workspace/index.js";
 import type { Condition, Workspace } from "../../workspace/index.js";
 import { FakeKubeApi } from "./fake-api.js";
 import type { FakeRequest, StoredObject } from "./fake-api.js";
-import { inferenceWorkspace } from "./fixtures.js";
+import { expansionOf, inferenceWorkspace } from "./fixtures.js";
 
 const WORKSPACES = "kaito.sh/v1beta1/workspaces";
 const DEPLOYMENTS = "apps/v1/deployments";
@@ -159,6 +159,31 @@ describe("the controller against a misbehaving API server", () => {
     await controller.synced();
     await until("the children", () => api?.get(DEPLOYMENTS, "models", "phi"));
     assert.equal(failures, 2, "one failed list, one that worked");
+  });
+
+  test("children the Argo CD plugin applied carry no owner, yet their status reaches the Workspace's (status-only)", async () => {
+    const base = ws("phi");
+    const rendered: Workspace = { ...base, metadata: { ...base.metadata, annotations: { ...base.metadata.annotations, [ANNOTATION_RENDERED_BY]: "plugin" } } };
+    const { api } = await start([rendered]);
+    await until("the first status", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "WorkspaceReady"));
+    assert.equal(api.calls(0, isChildApply).length, 0, "status only: the controller applies nothing");
+    // What Argo CD applies from the plugin's render: no owner reference, and KAITO's namespaced
+    // children carry no label either.
+    const { children } = expansionOf({ ...rendered, metadata: { ...rendered.metadata, uid: "ignored" } });
+    for (const child of children) {
+      const { ownerReferences: _owner, ...metadata } = child.metadata;
+      const collection = child.kind === "Machine" ? "karpenter.sh/v1alpha5/machines" : child.kind === "Service" ? "v1/services" : DEPLOYMENTS;
+      api.put(collection, { ...child, metadata } as unknown as StoredObject);
+    }
+    const claim = children.find((c) => c.kind === "Machine");
+    assert.ok(claim);
+    const machine = api.get("karpenter.sh/v1alpha5/machines", undefined, claim.metadata.name ?? "") as StoredObject;
+    api.put("karpenter.sh/v1alpha5/machines", { ...machine, status: { nodeName: "gpu-0", conditions: [{ type: "Ready", status: "True" }] } });
+    await until("ResourceReady True", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "ResourceReady")?.status === "True");
+    const deployment = api.get(DEPLOYMENTS, "models", "phi") as StoredObject;
+    api.put(DEPLOYMENTS, { ...deployment, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 } });
+    await until("InferenceReady True from the Deployment's own event", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "InferenceReady")?.status === "True");
+    assert.equal(api.calls(0, isChildApply).length, 0, "still nothing applied");
   });
 
   test("nothing changes, nothing is sent; a status-only change of a child costs one status write, no apply", async () => {
