@@ -171,7 +171,8 @@ describe("the controller against a misbehaving API server", () => {
     // children carry no label either.
     const { children } = expansionOf({ ...rendered, metadata: { ...rendered.metadata, uid: "ignored" } });
     for (const child of children) {
-      const { ownerReferences: _owner, ...metadata } = child.metadata;
+      const metadata = { ...child.metadata };
+      delete metadata.ownerReferences;
       const collection = child.kind === "Machine" ? "karpenter.sh/v1alpha5/machines" : child.kind === "Service" ? "v1/services" : DEPLOYMENTS;
       api.put(collection, { ...child, metadata } as unknown as StoredObject);
     }
