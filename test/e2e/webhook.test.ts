@@ -135,12 +135,16 @@ describe("kubectl apply through the real API server and our webhook", () => {
     assert.match(get.stderr, /NotFound/);
   });
 
-  test("a Workspace that does not fit its nodes is refused with the count to set", async () => {
+  test("a Workspace that does not fit its nodes on a runtime that cannot spread a model is refused, saying why", async () => {
+    // vLLM sizes the node count itself; the transformers runtime runs on one node, and a 70B
+    // model does not fit one A100 80 GiB.
     const tooSmall = `apiVersion: kaito.sh/v1beta1
 kind: Workspace
 metadata:
   name: too-small
   namespace: e2e
+  annotations:
+    kaito.sh/runtime: transformers
 resource:
   instanceType: Standard_NC24ads_A100_v4
   count: 1
@@ -150,18 +154,22 @@ resource:
 inference:
   preset:
     name: llama-3.3-70b-instruct
-    presetOptions:
-      modelAccessSecret: hf-token
 `;
     const r = await kubectl(["apply", "-f", "-"], tooSmall);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /resource\.count: preset llama-3\.3-70b-instruct needs 320 GiB of GPU memory .*set count to 4/);
+    assert.match(r.stderr, /resource\.instanceType: not enough GPU memory: 1 node\(s\) give 80Gi but meta-llama\/llama-3\.3-70b-instruct needs at least 131\.42Gi/);
+    assert.match(r.stderr, /transformers runtime cannot spread a model over nodes; use vLLM or a larger instance type/);
+    assert.match((await kubectl(["get", "workspace", "too-small", "-n", "e2e"])).stderr, /NotFound/);
+    // The same model on vLLM: admitted, count left as written (the node count is vLLM's to size).
+    const onVllm = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], tooSmall.replace(/  annotations:\n    kaito\.sh\/runtime: transformers\n/, ""))) as Obj & { resource: { count: number } };
+    assert.equal(onVllm.resource.count, 1);
   });
 
   test("kubectl apply --dry-run=server mutates and stores nothing", async () => {
     const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number } };
     assert.equal(out.resource.count, 1);
-    assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], "vllm");
+    assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], undefined, "no runtime annotation is added: vLLM is KAITO's default");
+    assert.equal((out as Obj & { inference: { preset: { accessMode?: string } } }).inference.preset.accessMode, "public", "KAITO's CRD default");
     const get = await kubectl(["get", "workspace", "dry", "-n", "e2e"]);
     assert.match(get.stderr, /NotFound/);
   });
