@@ -312,7 +312,7 @@ describe("the controller on a real cluster", () => {
     assert.equal(back.metadata.ownerReferences?.[0]?.uid, uid);
   });
 
-  test("a changed Workspace: the children follow (the estimator sizes the node claims, not count), what it no longer expands to is deleted", async () => {
+  test("a changed Workspace: the children follow (vLLM's estimate sizes the node claims, not count), what it no longer expands to is deleted", async () => {
     const claims = async (): Promise<string[]> => (await childrenOf("phi")).filter((o) => o.kind === "NodeClaim").map((o) => o.metadata.name).sort();
     const [first] = await claims();
     assert.ok(first);
@@ -325,25 +325,30 @@ describe("the controller on a real cluster", () => {
       metadata: { name: "phi-own-config", namespace: NS },
       data: { "inference_config.yaml": "vllm:\n  gpu-memory-utilization: 0.9\n" },
     }));
-    // A 70B model does not fit one A100 80 GiB: vLLM spreads it over the nodes the estimator
-    // asks for, whatever resource.count says.
-    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ resource: { count: 1 }, inference: { preset: { name: "llama-3.3-70b-instruct" }, config: "phi-own-config" } })]);
-    const grown = await poll("three node claims, three replicas, the config mounted", async () => {
-      const sts = await statefulSet();
-      const names = await claims();
-      return names.length === 3 && sts?.spec?.["replicas"] === 3 && configVolume(sts) === "phi-own-config" ? names : undefined;
-    });
-    assert.ok(grown.includes(first), "the first node claim is kept");
+    // vLLM sizes the node count itself: count 3 changes no node claim; the config is mounted.
+    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ resource: { count: 3 }, inference: { config: "phi-own-config" } })]);
+    await poll("the config mounted", async () => configVolume(await statefulSet()) === "phi-own-config");
     const ws = await poll("the status of generation 2", async () => {
       const found = await tryGet(["workspace", "phi", "-n", NS]);
       return found?.status?.conditions?.every((x) => x.observedGeneration === 2) ? found : undefined;
     });
     assert.equal(ws.metadata.generation, 2);
-    assert.equal(ws.status?.targetNodeCount, 3);
-    assert.equal(condition(ws, "ResourceReady")?.status, "False", "two new node claims are not ready");
-    assert.equal(condition(ws, "WorkspaceReady")?.status, "False");
+    assert.equal(ws.status?.targetNodeCount, 1, "vLLM's estimate, not count");
+    assert.deepEqual(await claims(), [first]);
+    assert.equal((await statefulSet())?.spec?.["replicas"], 1);
 
-    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ inference: { preset: { name: "phi-3-mini-4k-instruct" }, config: null } })]);
+    // The transformers runtime cannot size itself: it runs on count nodes.
+    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ metadata: { annotations: { "kaito.sh/runtime": "transformers" } } })]);
+    const grown = await poll("three node claims, three replicas", async () => {
+      const names = await claims();
+      return names.length === 3 && (await statefulSet())?.spec?.["replicas"] === 3 ? names : undefined;
+    });
+    assert.ok(grown.includes(first), "the first node claim is kept");
+    const wide = await workspaceWith("phi", "ResourceReady", "False");
+    assert.equal(wide.status?.targetNodeCount, 3);
+    assert.match(condition(wide, "ResourceReady")?.message ?? "", /^1 of 3 node claims ready/);
+
+    await kubectl(["patch", "workspace", "phi", "-n", NS, "--type=merge", "-p", JSON.stringify({ metadata: { annotations: { "kaito.sh/runtime": null } }, resource: { count: 1 }, inference: { config: null } })]);
     await poll("back to one node claim (the first), one replica, no config volume", async () => {
       const sts = await statefulSet();
       return JSON.stringify(await claims()) === JSON.stringify([first]) && sts?.spec?.["replicas"] === 1 && configVolume(sts) === undefined;

@@ -166,10 +166,10 @@ inference:
   });
 
   test("kubectl apply --dry-run=server mutates and stores nothing", async () => {
-    const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number } };
+    const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number }; inference: { preset: { accessMode?: string } } };
     assert.equal(out.resource.count, 1);
     assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], undefined, "no runtime annotation is added: vLLM is KAITO's default");
-    assert.equal((out as Obj & { inference: { preset: { accessMode?: string } } }).inference.preset.accessMode, "public", "KAITO's CRD default");
+    assert.equal(out.inference.preset.accessMode, "public", "KAITO's CRD default");
     const get = await kubectl(["get", "workspace", "dry", "-n", "e2e"]);
     assert.match(get.stderr, /NotFound/);
   });
