@@ -444,6 +444,19 @@ describe("the controller on a real cluster", () => {
     assert.deepEqual(writesOf(log.slice(from)).map((r) => `${r.verb} ${r.resource} ${r.name ?? ""}`), []);
   });
 
+  test("a Workspace pinned to another KAITO release than the controller serves: a failed status naming the fix, no children", async () => {
+    await kubectl(["apply", "-f", "-"], workspaceYaml("pinned", { annotations: { "kaito-gitops.io/kaito-version": "v0.3" } }));
+    const ws = await poll("its status", async () => {
+      const found = await tryGet(["workspace", "pinned", "-n", NS]);
+      return condition(found, "WorkspaceSucceeded") ? found : undefined;
+    });
+    assert.equal(condition(ws, "WorkspaceSucceeded")?.reason, "workspaceFailed");
+    assert.match(condition(ws, "WorkspaceSucceeded")?.message ?? "", /pins KAITO v0\.3 .*this controller serves KAITO v0\.12: run it with --kaito-version v0\.3, or remove the annotation/);
+    assert.equal(ws.status?.state, "Failed");
+    await sleep(1_500);
+    assert.deepEqual(await childrenOf("pinned"), []);
+  });
+
   test("a Workspace written as kaito.sh/v1alpha1 gets no status field that version lacks", async () => {
     const v1alpha1 = {
       apiVersion: "kaito.sh/v1alpha1",

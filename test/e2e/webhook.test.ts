@@ -3,14 +3,15 @@
 // the certificate and its SAN, the CRD's structural schema, the JSON Patch, dry-run and
 // reinvocation, which hand-made AdmissionReviews cannot prove.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { issueBundle, writeCertDir } from "../../certs/index.js";
-import { createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
-import type { WebhookHandle } from "../../webhook/index.js";
+import { ADMISSION_READ_LIMITS, createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
+import type { ClusterAccess, WebhookHandle } from "../../webhook/index.js";
+import { kubeClusterAccess } from "../../webhook/kube.js";
 import { looksLikeWorkspace } from "../../workspace/index.js";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
@@ -21,9 +22,10 @@ import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 
-const NAMESPACES = ["models", "coding", "tuning"];
 let cluster: Cluster;
 let webhook: WebhookHandle;
+/** As deployed, the webhook reads what KAITO reads (the ConfigMap inference.config names) from the cluster. */
+let access: ClusterAccess;
 let certDir: string;
 let port = 0;
 
@@ -57,6 +59,7 @@ async function startOurWebhook(): Promise<WebhookHandle> {
     certificates: directoryCertificates({ dir: certDir }),
     host: "127.0.0.1",
     port,
+    cluster: access,
     shutdownTimeoutMs: 2_000,
     shutdownDelayMs: 0,
     logger: createLogger({ level: "silent" }),
@@ -84,14 +87,23 @@ function exampleFiles(dir = repoPath("examples")): string[] {
   );
 }
 
+/** The namespaces the examples' objects name (kubectl apply does not create them). */
+function exampleNamespaces(): string[] {
+  const named = exampleFiles().flatMap((file) =>
+    parseAllDocuments(readFileSync(file, "utf8")).map((d) => (d.toJS() as Partial<Obj> | null)?.metadata?.namespace),
+  );
+  return [...new Set(named.filter((ns): ns is string => typeof ns === "string" && ns !== "default"))].sort();
+}
+
 before(async () => {
   cluster = await startCluster();
+  access = await kubeClusterAccess(ADMISSION_READ_LIMITS, cluster.kubeconfigPath);
   certDir = mkdtempSync(join(tmpdir(), "kaito-gitops-e2e-certs-"));
   await writeCertDir(certDir, issueBundle({ service: "kaito-gitops-webhook", namespace: "kaito-gitops-system", ipAddresses: ["127.0.0.1"] }, new Date()));
   webhook = await startOurWebhook();
   await ok(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml")]);
   await ok(["wait", "--for=condition=Established", "crd/workspaces.kaito.sh", "--timeout=60s"]);
-  for (const ns of [...NAMESPACES, "e2e"]) await ok(["create", "namespace", ns]);
+  for (const ns of [...exampleNamespaces(), "e2e"]) await ok(["create", "namespace", ns]);
   assert.ok(webhook.caBundle, "the directory has ca.crt");
   await ok(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${port}`, webhook.caBundle));
   // The API server picks up webhook configurations through an informer: wait until it mutates.
@@ -103,6 +115,7 @@ before(async () => {
 
 after(async () => {
   await webhook?.close();
+  access?.client.close();
   await cluster?.stop();
 });
 
