@@ -122,7 +122,9 @@ export async function startScenario(): Promise<Scenario> {
     serve = await startServe(["--controller", "--kubeconfig", cluster.kubeconfigPath, "--host", "127.0.0.1", "--port", "0"]);
     const caBundle = await serve.firstStdoutLine();
     await kubectl(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${serve.port}`, caBundle));
-    argocd = await startArgoCd(cluster);
+    // Argo CD 3.x keeps each resource's health out of the Application by default (Redis only);
+    // the tests read the Workspace's health from the Application, so it is persisted there.
+    argocd = await startArgoCd(cluster, { controllerEnv: { ARGOCD_APPLICATION_CONTROLLER_PERSIST_RESOURCE_HEALTH: "true" } });
   } catch (err) {
     await stop();
     throw err;

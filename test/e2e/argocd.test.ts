@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { parse } from "yaml";
 import { repoPath } from "../helpers/repo.js";
 import { APP_PATH, DEST_NS, makeNodeClaimsReady, podsOf, setPods, startScenario, waitFor } from "../argocd/scenario.js";
 import type { Application, Scenario } from "../argocd/scenario.js";
@@ -142,12 +143,18 @@ test("a malformed Workspace fails the sync with file:line:col in the Application
   await new Promise((r) => setTimeout(r, 3000));
   const still = await app();
   assert.equal(still.status?.resources?.length, count, "nothing pruned");
-  assert.ok(await s.tryGetJson(["get", "workspace", "workspace-phi-4-mini", "-n", DEST_NS]), "the Workspace is still there");
+  const phi4 = parse(WORKSPACES["phi-4-mini.yaml"] ?? "") as Obj;
+  assert.ok(await s.tryGetJson(["get", "workspace", phi4.metadata.name, "-n", phi4.metadata.namespace ?? DEST_NS]), "the Workspace is still there");
   assert.notEqual(still.status?.sync?.revision === revision && still.status.operationState?.phase === "Succeeded", true, "the broken revision did not sync");
   // Fix it again for the next tests.
+  // The fix renders what is already synced: Argo CD compares Synced at the new revision and
+  // starts no sync operation for it.
   const fixed = s.repo.commit("fix phi-4", { [file("phi-4-mini.yaml")]: WORKSPACES["phi-4-mini.yaml"] ?? "" });
   await s.refresh("hard");
-  await waitSynced(fixed, 120_000);
+  await waitFor(`Synced at ${fixed.slice(0, 8)}, no error`, async () => {
+    const a = await app();
+    return a.status?.sync?.status === "Synced" && a.status.sync.revision === fixed && !a.status.conditions?.some((c) => c.type === "ComparisonError") ? true : undefined;
+  }, s.diagnostics, 120_000);
 });
 
 test("a commit that removes a Workspace prunes it and its children, node claims included", async () => {
