@@ -197,9 +197,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-interface PodLike {
+export interface PodLike {
   metadata: { name: string };
   spec?: { containers?: { name: string; image: string }[] };
+  status?: { conditions?: { type: string; status: string }[] };
 }
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { parse } from "yaml";
 import { repoPath } from "../helpers/repo.js";
 import { APP_PATH, DEST_NS, makeNodeClaimsReady, podsOf, setPods, startScenario, waitFor } from "../argocd/scenario.js";
-import type { Application, Scenario } from "../argocd/scenario.js";
+import type { Application, PodLike, Scenario } from "../argocd/scenario.js";
 import { ARGOCD_NAMESPACE } from "../argocd/argocd.js";
 
 // Workspaces a user would commit, taken from examples/ (single-node inference: its children
@@ -192,9 +192,20 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.equal(degraded.app, "Degraded");
 
   await setPods(s, pods, "ready");
+  let seen = "";
   const healthy = await waitFor("Healthy", async () => {
     const h = await healthOf();
+    const a = await app();
+    const ws = await s.tryGetJson<Obj>(["get", "workspace", workspace, "-n", DEST_NS]);
+    const unhealthy = a.status?.resources?.filter((r) => r.health?.status !== undefined && r.health.status !== "Healthy");
+    // A pod the StatefulSet controller re-created meanwhile (same name, new uid) is made ready
+    // too, as its kubelet would.
+    const live = await podsOf(s, workspace);
+    const notReady = live.filter((p) => !(p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"));
+    if (notReady.length > 0) await setPods(s, notReady, "ready");
+    const sts = await s.tryGetJson<Obj>(["get", "statefulset", workspace, "-n", DEST_NS]);
+    seen = `last: ${JSON.stringify(h)}\nnot healthy: ${JSON.stringify(unhealthy)}\nworkspace status: ${JSON.stringify(ws?.status)}\npods patched: ${JSON.stringify(pods.map((p) => p.metadata))}\npods now: ${JSON.stringify(live.map((p) => ({ m: p.metadata, s: p.status })))}\nstatefulset status: ${JSON.stringify(sts?.status)}`;
     return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
-  }, s.diagnostics, 90_000);
+  }, () => `${seen}\n${s.diagnostics()}`, 90_000);
   assert.equal(healthy.ws, "Healthy");
 });
