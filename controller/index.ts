@@ -131,7 +131,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     enqueue(key);
   };
   const onChild = (event: InformerEvent, obj: LiveObject): void => {
-    const key = workspaceKeyOfChild(obj);
+    const key = workspaceKeyOfChild(obj, (n, ns) => workspaceInformer.get(n, ns) !== undefined);
     if (key === undefined) return;
     if (event === "delete") reconciler.childDeleted(key, obj);
     else if (!reconciler.wantsChildEvent(key, obj)) return;
@@ -283,7 +283,7 @@ export function workspaceKeyOfPod(obj: LiveObject): string | undefined {
 }
 
 /** The Workspace a child belongs to: its controller owner, else its labels. */
-export function workspaceKeyOfChild(obj: LiveObject): string | undefined {
+export function workspaceKeyOfChild(obj: LiveObject, workspaceExists?: (name: string, namespace: string) => boolean): string | undefined {
   const meta = obj.metadata ?? {};
   const labels = meta.labels ?? {};
   if (!meta.namespace) {
@@ -293,5 +293,17 @@ export function workspaceKeyOfChild(obj: LiveObject): string | undefined {
   }
   const owner = (meta.ownerReferences ?? []).find((o) => o.controller === true && o.kind === "Workspace");
   const name = owner?.name ?? labels[LABEL_WORKSPACE];
-  return name ? keyOf(meta.namespace, name) : undefined;
+  if (name) return keyOf(meta.namespace, name);
+  // KAITO v0.12's Services and StatefulSet carry no label, and rendered by the Argo CD plugin
+  // they have no owner either: they are known by the names KAITO gives them (<name>,
+  // <name>-headless), for a Workspace that exists. Without this, a StatefulSet's status
+  // (readyReplicas) changing after its pods' events would never reach the Workspace's status.
+  if (workspaceExists === undefined || (meta.ownerReferences ?? []).some((o) => o.controller === true)) return undefined;
+  const own = meta.name ?? "";
+  const namespace = meta.namespace;
+  const candidates = obj.kind === "Service" && own.endsWith(HEADLESS_SUFFIX) ? [own, own.slice(0, -HEADLESS_SUFFIX.length)] : [own];
+  const found = candidates.find((n) => n !== "" && workspaceExists(n, namespace));
+  return found === undefined ? undefined : keyOf(namespace, found);
 }
+
+const HEADLESS_SUFFIX = "-headless";

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { parse } from "yaml";
 import { repoPath } from "../helpers/repo.js";
 import { APP_PATH, DEST_NS, makeNodeClaimsReady, podsOf, setPods, startScenario, waitFor } from "../argocd/scenario.js";
-import type { Application, PodLike, Scenario } from "../argocd/scenario.js";
+import type { Application, Scenario } from "../argocd/scenario.js";
 import { ARGOCD_NAMESPACE } from "../argocd/argocd.js";
 
 // Workspaces a user would commit, taken from examples/ (single-node inference: its children
