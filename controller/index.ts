@@ -130,9 +130,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
     if (event === "update" && !reconciler.wantsWorkspaceEvent(key, obj)) return;
     enqueue(key);
   };
-  const workspaceExists = (namespace: string, name: string): boolean => workspaceInformer.get(name, namespace) !== undefined;
   const onChild = (event: InformerEvent, obj: LiveObject): void => {
-    const key = workspaceKeyOfChild(obj) ?? workspaceKeyByName(obj, workspaceExists);
+    const key = workspaceKeyOfChild(obj, (n, ns) => workspaceInformer.get(n, ns) !== undefined);
     if (key === undefined) return;
     if (event === "delete") reconciler.childDeleted(key, obj);
     else if (!reconciler.wantsChildEvent(key, obj)) return;
@@ -284,24 +283,7 @@ export function workspaceKeyOfPod(obj: LiveObject): string | undefined {
 }
 
 /** The Workspace a child belongs to: its controller owner, else its labels. */
-/**
- * The Workspace a namespaced child belongs to by KAITO's names alone (`<workspace>`,
- * `<workspace>-headless`), when it carries neither owner nor label: children the Argo CD plugin
- * rendered have no owner reference (a render cannot know the Workspace's UID), and KAITO labels
- * none of its namespaced children. Only names of existing Workspaces count.
- */
-export function workspaceKeyByName(obj: LiveObject, workspaceExists: (namespace: string, name: string) => boolean): string | undefined {
-  const namespace = obj.metadata?.namespace;
-  const name = obj.metadata?.name;
-  if (!namespace || !name) return undefined;
-  const candidates = name.endsWith(HEADLESS_SUFFIX) ? [name, name.slice(0, -HEADLESS_SUFFIX.length)] : [name];
-  const owner = candidates.find((n) => workspaceExists(namespace, n));
-  return owner === undefined ? undefined : keyOf(namespace, owner);
-}
-
-const HEADLESS_SUFFIX = "-headless";
-
-export function workspaceKeyOfChild(obj: LiveObject): string | undefined {
+export function workspaceKeyOfChild(obj: LiveObject, workspaceExists?: (name: string, namespace: string) => boolean): string | undefined {
   const meta = obj.metadata ?? {};
   const labels = meta.labels ?? {};
   if (!meta.namespace) {
@@ -311,5 +293,17 @@ export function workspaceKeyOfChild(obj: LiveObject): string | undefined {
   }
   const owner = (meta.ownerReferences ?? []).find((o) => o.controller === true && o.kind === "Workspace");
   const name = owner?.name ?? labels[LABEL_WORKSPACE];
-  return name ? keyOf(meta.namespace, name) : undefined;
+  if (name) return keyOf(meta.namespace, name);
+  // KAITO v0.12's Services and StatefulSet carry no label, and rendered by the Argo CD plugin
+  // they have no owner either: they are known by the names KAITO gives them (<name>,
+  // <name>-headless), for a Workspace that exists. Without this, a StatefulSet's status
+  // (readyReplicas) changing after its pods' events would never reach the Workspace's status.
+  if (workspaceExists === undefined || (meta.ownerReferences ?? []).some((o) => o.controller === true)) return undefined;
+  const own = meta.name ?? "";
+  const namespace = meta.namespace;
+  const candidates = obj.kind === "Service" && own.endsWith(HEADLESS_SUFFIX) ? [own, own.slice(0, -HEADLESS_SUFFIX.length)] : [own];
+  const found = candidates.find((n) => n !== "" && workspaceExists(n, namespace));
+  return found === undefined ? undefined : keyOf(namespace, found);
 }
+
+const HEADLESS_SUFFIX = "-headless";

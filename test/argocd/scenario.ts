@@ -130,7 +130,9 @@ export async function startScenario(): Promise<Scenario> {
     serve = await startServe(["--controller", "--kubeconfig", cluster.kubeconfigPath, "--host", "127.0.0.1", "--port", "0", "--log-level", process.env["KAITO_GITOPS_E2E_LOG_LEVEL"] ?? "info"]);
     const caBundle = await serve.firstStdoutLine();
     await kubectl(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${serve.port}`, caBundle));
-    argocd = await startArgoCd(cluster);
+    // Argo CD 3.x keeps each resource's health out of the Application by default (Redis only);
+    // the tests read the Workspace's health from the Application, so it is persisted there.
+    argocd = await startArgoCd(cluster, { controllerEnv: { ARGOCD_APPLICATION_CONTROLLER_PERSIST_RESOURCE_HEALTH: "true" } });
   } catch (err) {
     await stop();
     throw err;
@@ -203,9 +205,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-interface PodLike {
+export interface PodLike {
   metadata: { name: string };
   spec?: { containers?: { name: string; image: string }[] };
+  status?: { conditions?: { type: string; status: string }[] };
 }
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

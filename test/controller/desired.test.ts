@@ -128,6 +128,18 @@ describe("workspaceKeyOfChild", () => {
     assert.equal(workspaceKeyOfChild({ kind: "Service", metadata: { namespace: "a", labels: { "kaito.sh/workspace": "v" } } }), "a/v");
     assert.equal(workspaceKeyOfChild({ kind: "Service", metadata: { namespace: "a" } }), undefined);
   });
+  test("unlabelled, unowned children (KAITO v0.12's, rendered by the plugin) by KAITO's names, for a Workspace that exists", () => {
+    const exists = (name: string, namespace: string): boolean => namespace === "a" && name === "w";
+    assert.equal(workspaceKeyOfChild({ kind: "StatefulSet", metadata: { namespace: "a", name: "w" } }, exists), "a/w");
+    assert.equal(workspaceKeyOfChild({ kind: "Service", metadata: { namespace: "a", name: "w-headless" } }, exists), "a/w");
+    assert.equal(workspaceKeyOfChild({ kind: "StatefulSet", metadata: { namespace: "a", name: "w-headless" } }, exists), undefined, "only a Service is <name>-headless");
+    assert.equal(workspaceKeyOfChild({ kind: "StatefulSet", metadata: { namespace: "b", name: "w" } }, exists), undefined, "no such Workspace there");
+    assert.equal(
+      workspaceKeyOfChild({ kind: "StatefulSet", metadata: { namespace: "a", name: "w", ownerReferences: [{ kind: "Deployment", name: "x", controller: true }] } }, exists),
+      undefined,
+      "another controller's object",
+    );
+  });
   test("cluster-scoped node claims by both labels", () => {
     assert.equal(workspaceKeyOfChild({ kind: "Machine", metadata: { labels: { "kaito.sh/workspace": "w", "kaito.sh/workspacenamespace": "ns" } } }), "ns/w");
     assert.equal(workspaceKeyOfChild({ kind: "Machine", metadata: { labels: { "kaito.sh/workspace": "w" } } }), undefined);

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { parse } from "yaml";
 import { repoPath } from "../helpers/repo.js";
 import { APP_PATH, DEST_NS, makeNodeClaimsReady, podsOf, setPods, startScenario, waitFor } from "../argocd/scenario.js";
 import type { Application, Scenario } from "../argocd/scenario.js";
@@ -45,10 +46,8 @@ after(async () => {
 });
 
 const app = (): Promise<Application> => s.application();
-/** Argo CD compared the revision and the cluster matches it, and no sync is running. (A commit
- *  whose rendering equals the live state gets no sync operation at all.) */
 const synced = (a: Application, revision: string): boolean =>
-  a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase !== "Running";
+  a.status?.sync?.status === "Synced" && a.status.sync.revision === revision && a.status.operationState?.phase === "Succeeded" && a.status.operationState.syncResult?.revision === revision;
 const headRevision = (): string => s.repo.git("rev-parse", "HEAD").trim();
 
 /** A rendered object as the cluster holds it (cluster-scoped when the rendering names no namespace and the kind is cluster-scoped). */
@@ -144,12 +143,18 @@ test("a malformed Workspace fails the sync with file:line:col in the Application
   await new Promise((r) => setTimeout(r, 3000));
   const still = await app();
   assert.equal(still.status?.resources?.length, count, "nothing pruned");
-  assert.ok(await s.tryGetJson(["get", "workspace", "phi-4-mini", "-n", DEST_NS]), "the Workspace is still there");
+  const phi4 = parse(WORKSPACES["phi-4-mini.yaml"] ?? "") as Obj;
+  assert.ok(await s.tryGetJson(["get", "workspace", phi4.metadata.name, "-n", phi4.metadata.namespace ?? DEST_NS]), "the Workspace is still there");
   assert.notEqual(still.status?.sync?.revision === revision && still.status.operationState?.phase === "Succeeded", true, "the broken revision did not sync");
   // Fix it again for the next tests.
+  // The fix renders what is already synced: Argo CD compares Synced at the new revision and
+  // starts no sync operation for it.
   const fixed = s.repo.commit("fix phi-4", { [file("phi-4-mini.yaml")]: WORKSPACES["phi-4-mini.yaml"] ?? "" });
   await s.refresh("hard");
-  await waitSynced(fixed, 120_000);
+  await waitFor(`Synced at ${fixed.slice(0, 8)}, no error`, async () => {
+    const a = await app();
+    return a.status?.sync?.status === "Synced" && a.status.sync.revision === fixed && !a.status.conditions?.some((c) => c.type === "ComparisonError") ? true : undefined;
+  }, s.diagnostics, 120_000);
 });
 
 test("a commit that removes a Workspace prunes it and its children, node claims included", async () => {
@@ -180,9 +185,6 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.ok((await makeNodeClaimsReady(s)) > 0, "the Workspace has node claims");
   const pods = await podsOf(s, workspace);
   await setPods(s, pods, "imagePullBackOff");
-  // The other Workspaces' pods become Ready now, so the Application's health is this one's.
-  const others = (await s.render()).filter((o) => o.kind === "Workspace" && o.metadata.name !== workspace);
-  for (const o of others) await setPods(s, await podsOf(s, o.metadata.name), "ready");
   const degraded = await waitFor("Degraded", async () => {
     const h = await healthOf();
     return h.ws === "Degraded" ? h : undefined;
@@ -190,18 +192,18 @@ test("health follows status: Progressing while pending, Degraded on ImagePullBac
   assert.equal(degraded.app, "Degraded");
 
   await setPods(s, pods, "ready");
-  let last: unknown;
-  const healthy = await waitFor(
-    "Healthy",
-    async () => {
-      const h = await healthOf();
-      const a = await app();
-      const ws = await s.tryGetJson<Obj>(["get", "workspace", workspace, "-n", DEST_NS]);
-      last = { h, unhealthy: a.status?.resources?.filter((r) => r.health !== undefined && r.health.status !== "Healthy"), conditions: ws?.status?.["conditions"] };
-      return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
-    },
-    () => `${JSON.stringify(last)}\n${s.diagnostics()}`,
-    90_000,
-  );
+  let seen = "";
+  const healthy = await waitFor("Healthy", async () => {
+    const h = await healthOf();
+    const a = await app();
+    const ws = await s.tryGetJson<Obj>(["get", "workspace", workspace, "-n", DEST_NS]);
+    const unhealthy = a.status?.resources?.filter((r) => r.health?.status !== undefined && r.health.status !== "Healthy");
+    // Patched once, as a kubelet reports once: kube-controller-manager then updates the
+    // StatefulSet's readyReplicas, and that event alone must bring the Workspace to Ready.
+    const live = await podsOf(s, workspace);
+    const sts = await s.tryGetJson<Obj>(["get", "statefulset", workspace, "-n", DEST_NS]);
+    seen = `last: ${JSON.stringify(h)}\nnot healthy: ${JSON.stringify(unhealthy)}\nworkspace status: ${JSON.stringify(ws?.status)}\npods patched: ${JSON.stringify(pods.map((p) => p.metadata))}\npods now: ${JSON.stringify(live.map((p) => ({ m: p.metadata, s: p.status })))}\nstatefulset status: ${JSON.stringify(sts?.status)}`;
+    return h.ws === "Healthy" && h.app === "Healthy" ? h : undefined;
+  }, () => `${seen}\n${s.diagnostics()}`, 90_000);
   assert.equal(healthy.ws, "Healthy");
 });

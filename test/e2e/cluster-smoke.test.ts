@@ -179,6 +179,44 @@ for (const cascade of ["foreground", "background"] as const) {
   });
 }
 
+// KAITO v0.12 serves a model from a StatefulSet: the controller tests rely on
+// kube-controller-manager creating its pods by ordinal, with their volume claims.
+test("kube-controller-manager creates a StatefulSet's pods by ordinal and their claims, and garbage-collects the pods", async () => {
+  const name = "model";
+  const statefulSet = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name, namespace: NS },
+    spec: {
+      replicas: 2,
+      podManagementPolicy: "Parallel",
+      serviceName: `${name}-headless`,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "main", image: "registry.k8s.io/pause:3.10", volumeMounts: [{ name: "weights", mountPath: "/w" }] }] },
+      },
+      volumeClaimTemplates: [{ metadata: { name: "weights" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+    },
+  };
+  await kubectl(["apply", "-f", "-"], { input: JSON.stringify(statefulSet) });
+  const sts = await kubectlJson<Obj>(["get", "statefulset", name, "-n", NS]);
+  const pods = await poll(`2 pods of ${name}`, 60_000, async () => {
+    const l = await kubectlJson<List>(["get", "pods", "-n", NS, "-l", `app=${name}`]);
+    return l.items.length === 2 ? l.items : undefined;
+  });
+  assert.deepEqual(pods.map((p) => p.metadata.name).sort(), [`${name}-0`, `${name}-1`]);
+  for (const pod of pods) assert.deepEqual(pod.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid]), [["StatefulSet", name, sts.metadata.uid]]);
+  const claims = await kubectlJson<List>(["get", "persistentvolumeclaims", "-n", NS, "-o", "json"]);
+  assert.deepEqual(claims.items.map((p) => p.metadata.name).sort(), [`weights-${name}-0`, `weights-${name}-1`]);
+
+  await kubectl(["delete", "statefulset", name, "-n", NS, "--wait=true", "--timeout=60s"]);
+  await poll(`garbage collection of the pods of ${name}`, 60_000, async () => {
+    const l = await kubectlJson<List>(["get", "pods", "-n", NS, "-l", `app=${name}`]);
+    return l.items.length === 0 ? true : undefined;
+  });
+});
+
 test("stop() leaves no child process and no temp dir", async () => {
   const { pids, dir } = c();
   assert.equal(pids.length, 3, "etcd, kube-apiserver, kube-controller-manager");

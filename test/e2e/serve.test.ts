@@ -57,19 +57,21 @@ test("one serve process defaults the Workspace at admission and creates its chil
   });
   await ok(["apply", "-f", "-"], workspace);
   const uid = JSON.parse(await ok(["get", "workspace", "phi", "-n", "e2e", "-o", "json"])).metadata.uid as string;
-  for (const kind of ["deployment", "service", "configmap/phi-inference-params"]) {
-    const target = kind.includes("/") ? [kind] : [kind, "phi"];
-    const owners = await eventually(`${kind} to be created`, async () => {
-      const r = await cluster.kubectl(["get", ...target, "-n", "e2e", "-o", "jsonpath={.metadata.ownerReferences[0].uid}"]);
+  // KAITO v0.12's children: a StatefulSet and two Services (no labels: found by name), a NodeClaim.
+  for (const child of ["statefulset/phi", "service/phi", "service/phi-headless"]) {
+    const owners = await eventually(`${child} to be created`, async () => {
+      const r = await cluster.kubectl(["get", child, "-n", "e2e", "-o", "jsonpath={.metadata.ownerReferences[0].uid}"]);
       return r.code === 0 && r.stdout !== "" ? r.stdout : undefined;
     });
-    assert.equal(owners, uid, `${kind} is owned by the Workspace`);
+    assert.equal(owners, uid, `${child} is owned by the Workspace`);
   }
-  const machines = await eventually("the Machine", async () => {
-    const r = await cluster.kubectl(["get", "machines.karpenter.sh", "-l", "kaito.sh/workspace=phi", "-o", "name"]);
+  const claims = await eventually("the NodeClaim", async () => {
+    const r = await cluster.kubectl(["get", "nodeclaims.karpenter.sh", "-l", "kaito.sh/workspace=phi,kaito.sh/workspacenamespace=e2e", "-o", "name"]);
     return r.code === 0 && r.stdout.trim() !== "" ? r.stdout.trim().split("\n") : undefined;
   });
-  assert.equal(machines.length, 1);
+  assert.equal(claims.length, 1);
+  const leftovers = await cluster.kubectl(["get", "deployments,configmaps", "-n", "e2e", "-o", "name"]);
+  assert.doesNotMatch(leftovers.stdout, /deployment|phi-inference-params/, "no Deployment, no generated inference ConfigMap in KAITO v0.12");
   const columns = await eventually("status to be written", async () => {
     const r = await cluster.kubectl(["get", "workspace", "phi", "-n", "e2e", "--no-headers"]);
     return r.code === 0 && /False|True/.test(r.stdout) ? r.stdout : undefined;

@@ -3,14 +3,15 @@
 // the certificate and its SAN, the CRD's structural schema, the JSON Patch, dry-run and
 // reinvocation, which hand-made AdmissionReviews cannot prove.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { issueBundle, writeCertDir } from "../../certs/index.js";
-import { createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
-import type { WebhookHandle } from "../../webhook/index.js";
+import { ADMISSION_READ_LIMITS, createLogger, directoryCertificates, startWebhook } from "../../webhook/index.js";
+import type { ClusterAccess, WebhookHandle } from "../../webhook/index.js";
+import { kubeClusterAccess } from "../../webhook/kube.js";
 import { looksLikeWorkspace } from "../../workspace/index.js";
 import { startCluster } from "../cluster/cluster.js";
 import type { Cluster } from "../cluster/cluster.js";
@@ -21,9 +22,10 @@ import { localWebhookConfigurations } from "../helpers/webhook-configs.js";
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 
-const NAMESPACES = ["models", "coding", "tuning"];
 let cluster: Cluster;
 let webhook: WebhookHandle;
+/** As deployed, the webhook reads what KAITO reads (the ConfigMap inference.config names) from the cluster. */
+let access: ClusterAccess;
 let certDir: string;
 let port = 0;
 
@@ -57,6 +59,7 @@ async function startOurWebhook(): Promise<WebhookHandle> {
     certificates: directoryCertificates({ dir: certDir }),
     host: "127.0.0.1",
     port,
+    cluster: access,
     shutdownTimeoutMs: 2_000,
     shutdownDelayMs: 0,
     logger: createLogger({ level: "silent" }),
@@ -84,14 +87,23 @@ function exampleFiles(dir = repoPath("examples")): string[] {
   );
 }
 
+/** The namespaces the examples' objects name (kubectl apply does not create them). */
+function exampleNamespaces(): string[] {
+  const named = exampleFiles().flatMap((file) =>
+    parseAllDocuments(readFileSync(file, "utf8")).map((d) => (d.toJS() as Partial<Obj> | null)?.metadata?.namespace),
+  );
+  return [...new Set(named.filter((ns): ns is string => typeof ns === "string" && ns !== "default"))].sort();
+}
+
 before(async () => {
   cluster = await startCluster();
+  access = await kubeClusterAccess(ADMISSION_READ_LIMITS, cluster.kubeconfigPath);
   certDir = mkdtempSync(join(tmpdir(), "kaito-gitops-e2e-certs-"));
   await writeCertDir(certDir, issueBundle({ service: "kaito-gitops-webhook", namespace: "kaito-gitops-system", ipAddresses: ["127.0.0.1"] }, new Date()));
   webhook = await startOurWebhook();
   await ok(["apply", "-f", repoPath("kustomize/base/crds/kaito.sh_workspaces.yaml")]);
   await ok(["wait", "--for=condition=Established", "crd/workspaces.kaito.sh", "--timeout=60s"]);
-  for (const ns of [...NAMESPACES, "e2e"]) await ok(["create", "namespace", ns]);
+  for (const ns of [...exampleNamespaces(), "e2e"]) await ok(["create", "namespace", ns]);
   assert.ok(webhook.caBundle, "the directory has ca.crt");
   await ok(["apply", "-f", "-"], localWebhookConfigurations(`https://127.0.0.1:${port}`, webhook.caBundle));
   // The API server picks up webhook configurations through an informer: wait until it mutates.
@@ -103,6 +115,7 @@ before(async () => {
 
 after(async () => {
   await webhook?.close();
+  access?.client.close();
   await cluster?.stop();
 });
 
@@ -135,12 +148,16 @@ describe("kubectl apply through the real API server and our webhook", () => {
     assert.match(get.stderr, /NotFound/);
   });
 
-  test("a Workspace that does not fit its nodes is refused with the count to set", async () => {
+  test("a Workspace that does not fit its nodes on a runtime that cannot spread a model is refused, saying why", async () => {
+    // vLLM sizes the node count itself; the transformers runtime runs on one node, and a 70B
+    // model does not fit one A100 80 GiB.
     const tooSmall = `apiVersion: kaito.sh/v1beta1
 kind: Workspace
 metadata:
   name: too-small
   namespace: e2e
+  annotations:
+    kaito.sh/runtime: transformers
 resource:
   instanceType: Standard_NC24ads_A100_v4
   count: 1
@@ -150,18 +167,22 @@ resource:
 inference:
   preset:
     name: llama-3.3-70b-instruct
-    presetOptions:
-      modelAccessSecret: hf-token
 `;
     const r = await kubectl(["apply", "-f", "-"], tooSmall);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /resource\.count: preset llama-3\.3-70b-instruct needs 320 GiB of GPU memory .*set count to 4/);
+    assert.match(r.stderr, /resource\.instanceType: not enough GPU memory: 1 node\(s\) give 80Gi but meta-llama\/llama-3\.3-70b-instruct needs at least 131\.42Gi/);
+    assert.match(r.stderr, /transformers runtime cannot spread a model over nodes; use vLLM or a larger instance type/);
+    assert.match((await kubectl(["get", "workspace", "too-small", "-n", "e2e"])).stderr, /NotFound/);
+    // The same model on vLLM: admitted, count left as written (the node count is vLLM's to size).
+    const onVllm = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], tooSmall.replace(/  annotations:\n    kaito\.sh\/runtime: transformers\n/, ""))) as Obj & { resource: { count: number } };
+    assert.equal(onVllm.resource.count, 1);
   });
 
   test("kubectl apply --dry-run=server mutates and stores nothing", async () => {
-    const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number } };
+    const out = JSON.parse(await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], minimal("dry"))) as Obj & { resource: { count: number }; inference: { preset: { accessMode?: string } } };
     assert.equal(out.resource.count, 1);
-    assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], "vllm");
+    assert.equal(out.metadata.annotations?.["kaito.sh/runtime"], undefined, "no runtime annotation is added: vLLM is KAITO's default");
+    assert.equal(out.inference.preset.accessMode, "public", "KAITO's CRD default");
     const get = await kubectl(["get", "workspace", "dry", "-n", "e2e"]);
     assert.match(get.stderr, /NotFound/);
   });
