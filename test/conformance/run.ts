@@ -3,7 +3,7 @@
 // Renders every Workspace of KAITO's conformance corpus for its KAITO version and compares our
 // verdict and children with KAITO's, after the normalisations in normalise.ts (KAITO's own
 // nondeterminism and our documented deviations) and nothing else. Exits 1 on any difference.
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KubeObject } from "../../workspace/expand/meta.js";
 import { isKaitoVersion } from "../../workspace/kaito/profiles.js";
@@ -18,6 +18,7 @@ import { loadVersion } from "./corpus.js";
 import { firstDifference } from "./compare.js";
 import type { Difference } from "./compare.js";
 import { V0_3_DEVIATIONS } from "./deviations-v0_3.js";
+import { findCorpus } from "../helpers/corpus.js";
 import { normalise } from "./normalise.js";
 import { corpusCaseLock } from "./corpus-lock.js";
 
@@ -140,8 +141,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-  const args: Args = { corpus: process.env.KAITO_CONFORMANCE_CORPUS ?? resolve(root, "../shared/conformance"), versions: [...KAITO_VERSIONS], json: false };
+  const args: Args = { corpus: findCorpus() ?? "../shared/conformance", versions: [...KAITO_VERSIONS], json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
