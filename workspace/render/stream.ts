@@ -119,11 +119,19 @@ function namedConfigMaps(value: unknown, defaultNamespace: string): string[] {
  */
 export type ObjectSource = () => Iterable<SourceObject>;
 
+/** Streams up to this many Workspaces keep their expansions between the check and the output. */
+const KEPT_EXPANSIONS = 1000;
+
 /** What the output pass needs from the checking pass. */
 export interface RenderPlan {
   readonly options: ExpandOptions;
   /** input positions of the Workspaces to print (valid, first of their name) */
   readonly workspaces: ReadonlySet<number>;
+  /**
+   * Expansions the check kept (streams of up to KEPT_EXPANSIONS Workspaces): the output pass
+   * reuses them instead of expanding again. Past that, memory wins over time and it expands again.
+   */
+  readonly kept: ReadonlyMap<number, { readonly workspace: unknown; readonly children: readonly KubeObject[] }>;
   /** generated child identity -> the input object printed in its place, and its position */
   readonly overrideOf: ReadonlyMap<string, { readonly index: number; readonly value: unknown }>;
 }
@@ -148,10 +156,13 @@ export function checkObjects(source: ObjectSource, given: ExpandOptions): Render
   const plain: SourceObject[] = [];
   const plainById = new Map<string, { index: number; src: SourceObject }>();
   const named = new Set<string>();
+  let inputWorkspaces = 0;
   let index = 0;
   for (const src of source()) {
-    if (looksLikeWorkspace(src.value)) for (const key of namedConfigMaps(src.value, given.namespace)) named.add(key);
-    else {
+    if (looksLikeWorkspace(src.value)) {
+      inputWorkspaces += 1;
+      for (const key of namedConfigMaps(src.value, given.namespace)) named.add(key);
+    } else {
       plain.push(src);
       const id = identity(src.value, given.namespace);
       // The last object of an identity is the one that overrides.
@@ -171,6 +182,10 @@ export function checkObjects(source: ObjectSource, given: ExpandOptions): Render
     violation: v,
   });
   const workspaces = new Set<number>();
+  const kept = new Map<number, { workspace: unknown; children: readonly KubeObject[] }>();
+  // A small stream keeps its expansions for the output pass; a large one expands twice and
+  // keeps its memory near the input's size.
+  const keep = inputWorkspaces <= KEPT_EXPANSIONS;
   const overrideOf = new Map<string, { index: number; value: unknown }>();
   const seenWorkspaces = new Map<string, { file: string; line: number }>();
   index = -1;
@@ -202,6 +217,7 @@ export function checkObjects(source: ObjectSource, given: ExpandOptions): Render
     }
     seenWorkspaces.set(key, { file: src.file, line: src.positionOf([]).line });
     workspaces.add(index);
+    if (keep) kept.set(index, { workspace: result.workspace, children: result.children });
     // Inputs that override a generated child take its place in the output.
     for (const child of result.children) {
       const id = identity(child, options.namespace);
@@ -220,7 +236,7 @@ export function checkObjects(source: ObjectSource, given: ExpandOptions): Render
       }
     }
   }
-  return { errors, warnings, overrides, workspaceCount: workspaces.size, hasObjects: workspaces.size > 0 || plain.length > 0, plan: { options, workspaces, overrideOf } };
+  return { errors, warnings, overrides, workspaceCount: workspaces.size, hasObjects: workspaces.size > 0 || plain.length > 0, plan: { options, workspaces, overrideOf, kept } };
 }
 
 /**
@@ -229,12 +245,12 @@ export function checkObjects(source: ObjectSource, given: ExpandOptions): Render
  * deterministic, so expanding again here gives what the check saw.
  */
 export function* emitObjects(source: ObjectSource, plan: RenderPlan): Generator<unknown> {
-  const { options, workspaces, overrideOf } = plan;
+  const { options, workspaces, overrideOf, kept } = plan;
   let index = -1;
   for (const src of source()) {
     index += 1;
     if (workspaces.has(index)) {
-      const result = expand(src.value, options);
+      const result = kept.get(index) ?? expand(src.value, options);
       yield result.workspace;
       for (const child of result.children) {
         const id = identity(child, options.namespace);
