@@ -170,20 +170,22 @@ describe("the controller against a misbehaving API server", () => {
     // What Argo CD applies from the plugin's render: no owner reference, and KAITO's namespaced
     // children carry no label either.
     const { children } = expansionOf({ ...rendered, metadata: { ...rendered.metadata, uid: "ignored" } });
-    for (const child of children) {
+    const asArgoApplies = (child: (typeof children)[number], status?: Record<string, unknown>): StoredObject => {
       const metadata = { ...child.metadata };
       delete metadata.ownerReferences;
-      const collection = child.kind === "Machine" ? "karpenter.sh/v1alpha5/machines" : child.kind === "Service" ? "v1/services" : DEPLOYMENTS;
-      api.put(collection, { ...child, metadata } as unknown as StoredObject);
+      return { ...child, metadata, ...(status ? { status } : {}) } as unknown as StoredObject;
+    };
+    // The node claim carries KAITO's labels; its readiness reaches the Workspace that way.
+    for (const child of children.filter((c) => c.kind !== "Deployment")) {
+      const collection = child.kind === "Machine" ? "karpenter.sh/v1alpha5/machines" : "v1/services";
+      api.put(collection, asArgoApplies(child, child.kind === "Machine" ? { nodeName: "gpu-0", conditions: [{ type: "Ready", status: "True" }] } : undefined));
     }
-    const claim = children.find((c) => c.kind === "Machine");
-    assert.ok(claim);
-    const machine = api.get("karpenter.sh/v1alpha5/machines", undefined, claim.metadata.name ?? "") as StoredObject;
-    api.put("karpenter.sh/v1alpha5/machines", { ...machine, status: { nodeName: "gpu-0", conditions: [{ type: "Ready", status: "True" }] } });
-    await until("ResourceReady True", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "ResourceReady")?.status === "True");
-    const deployment = api.get(DEPLOYMENTS, "models", "phi") as StoredObject;
-    api.put(DEPLOYMENTS, { ...deployment, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 } });
-    await until("InferenceReady True from the Deployment's own event", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "InferenceReady")?.status === "True");
+    await until("ResourceReady True", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "ResourceReady")?.status === "True", 20_000);
+    // The Deployment has neither owner nor label: only KAITO's name for it leads to the Workspace.
+    const deployment = children.find((c) => c.kind === "Deployment");
+    assert.ok(deployment);
+    api.put(DEPLOYMENTS, asArgoApplies(deployment, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 }));
+    await until("InferenceReady True from the Deployment's own event", () => conditionOf(api.get(WORKSPACES, "models", "phi"), "InferenceReady")?.status === "True", 20_000);
     assert.equal(api.calls(0, isChildApply).length, 0, "still nothing applied");
   });
 
