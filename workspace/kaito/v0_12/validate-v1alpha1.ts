@@ -11,7 +11,7 @@ import type { Resolution } from "./models/resolve.js";
 import { isDeprecatedPreset, isValidPresetName } from "./models/resolve.js";
 import { GIB, quantityValue } from "./quantity.js";
 import { ANNOTATION_BYPASS_RESOURCE_CHECKS, ANNOTATION_NODE_IMAGE_FAMILY, NODE_IMAGE_FAMILIES, runtimeOf, selectorMapError } from "./workspace.js";
-import { MAX_ADAPTERS } from "./validate.js";
+import { adapterListViolations, vllmStrengthViolations } from "./validate.js";
 
 /** The checks KAITO's v1alpha1 webhook makes before it looks at the preset (so also when it then crashes). */
 export function validateCommonV1alpha1(ws: Workspace): Violation[] {
@@ -55,18 +55,11 @@ export function validateInferenceV1alpha1(ws: Workspace, ctx: KaitoContext, mode
   if (model?.ok) {
     const runtime = runtimeOf(ws, ctx.settings);
     if (runtime === "transformers" && !model.preset.transformersParams) out.push(error("kaito.runtime", ["metadata", "annotations", "kaito.sh/runtime"], `${model.preset.name} cannot run on the transformers runtime in KAITO v0.12; use vLLM`));
-    const i = adapters.findIndex((a) => a.strength !== undefined);
-    if (runtime === "vllm" && i >= 0) out.push(error("kaito.adapters", ["inference", "adapters", i, "strength"], "vLLM does not take an adapter strength; remove it or use the transformers runtime"));
+    if (runtime === "vllm") out.push(...vllmStrengthViolations(adapters));
   }
   if (preset?.accessMode === "private" && !preset.presetOptions?.image) {
     out.push(error("kaito.preset", ["inference", "preset", "presetOptions", "image"], "accessMode private needs presetOptions.image"));
   }
-  if (adapters.length > MAX_ADAPTERS) out.push(error("kaito.adapters", ["inference", "adapters"], `at most ${MAX_ADAPTERS} adapters; got ${adapters.length}`));
-  const seen = new Set<string>();
-  adapters.forEach((a, i) => {
-    const name = a.source?.name ?? "";
-    if (seen.has(name)) out.push(error("kaito.adapters", ["inference", "adapters", i, "source", "name"], `duplicate adapter name ${JSON.stringify(name)}`));
-    seen.add(name);
-  });
+  out.push(...adapterListViolations(adapters));
   return out;
 }

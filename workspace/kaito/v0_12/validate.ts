@@ -2,7 +2,7 @@
 // inference_config_validation.go), in our own words with field paths. A v1alpha1 Workspace is
 // judged as the v1beta1 object the API server stores (KAITO's v1alpha1 webhook crashes on most
 // of them, a KAITO bug we do not copy). Tuning-specific checks live with the tuning generator.
-import type { Workspace } from "../../api/types.js";
+import type { AdapterSpec, Workspace } from "../../api/types.js";
 import type { FieldPath } from "../../source/yaml.js";
 import { didYouMean } from "../../text/nearest.js";
 import { error, warning } from "../../violation.js";
@@ -197,15 +197,19 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
       if (runtime === "transformers" && !model.preset.transformersParams) {
         out.push(error("kaito.runtime", ["metadata", "annotations", "kaito.sh/runtime"], `${model.preset.name} cannot run on the transformers runtime in KAITO v0.12; use vLLM`));
       }
-      if (runtime === "vllm" && adapters.some((a) => a.strength !== undefined)) {
-        const i = adapters.findIndex((a) => a.strength !== undefined);
-        out.push(error("kaito.adapters", ["inference", "adapters", i, "strength"], "vLLM does not take an adapter strength; remove it or use the transformers runtime"));
-      }
+      if (runtime === "vllm") out.push(...vllmStrengthViolations(adapters));
       if (model.preset.gated && !preset.presetOptions?.modelAccessSecret) {
         out.push(error("kaito.modelAccessSecret", ["inference", "preset", "presetOptions", "modelAccessSecret"], `${model.preset.id} is gated: name a Secret with the key HF_TOKEN`));
       }
     }
   }
+  out.push(...adapterListViolations(adapters));
+  return out;
+}
+
+/** KAITO v0.12's rules for the adapter list, the same in v1alpha1 and v1beta1. */
+export function adapterListViolations(adapters: readonly AdapterSpec[]): Violation[] {
+  const out: Violation[] = [];
   if (adapters.length > MAX_ADAPTERS) out.push(error("kaito.adapters", ["inference", "adapters"], `at most ${MAX_ADAPTERS} adapters; got ${adapters.length}`));
   const seen = new Set<string>();
   adapters.forEach((a, i) => {
@@ -214,6 +218,12 @@ function validateInferenceSpec(ws: Workspace, ctx: KaitoContext, model: Resoluti
     seen.add(name);
   });
   return out;
+}
+
+/** vLLM takes no adapter strength (KAITO v0.12 refuses one, in both API versions). */
+export function vllmStrengthViolations(adapters: readonly AdapterSpec[]): Violation[] {
+  const i = adapters.findIndex((a) => a.strength !== undefined);
+  return i < 0 ? [] : [error("kaito.adapters", ["inference", "adapters", i, "strength"], "vLLM does not take an adapter strength; remove it or use the transformers runtime")];
 }
 
 export function validateInferenceConfig(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): Violation[] {
