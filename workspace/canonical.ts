@@ -28,9 +28,11 @@ function copyJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyJson);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // defineProperty: a key such as "__proto__" stays a plain field.
-    Object.defineProperty(out, k, { value: copyJson(v), enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(value)) {
+    const v = copyJson((value as Record<string, unknown>)[k]);
+    // defineProperty for "__proto__", so it stays a plain field; plain assignment is far cheaper for the rest.
+    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
 }

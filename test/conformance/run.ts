@@ -9,6 +9,7 @@ import type { KubeObject } from "../../workspace/expand/meta.js";
 import { isKaitoVersion } from "../../workspace/kaito/profiles.js";
 import type { KaitoVersion, ModelLock } from "../../workspace/kaito/types.js";
 import { expandOptions } from "../../workspace/options.js";
+import type { ExpandOptions } from "../../workspace/options.js";
 import type { Checked } from "../../workspace/plan.js";
 import { checkWorkspace } from "../../workspace/validate/check.js";
 import { KAITO_VERSIONS, emptyModelLock } from "../../workspace/kaito/types.js";
@@ -38,9 +39,9 @@ const withUid = (ws: Record<string, unknown>): Record<string, unknown> => ({
 
 const label = (o: KubeObject) => `${o.kind}/${o.metadata.name ?? ""}`;
 
-/** One case through the same check and expansion every road uses (schema, name, KAITO's verdict). */
-export function runCase(c: CorpusCase, models: ModelLock = emptyModelLock): CaseResult {
-  const options = expandOptions({
+/** The options a case is checked with: its release, settings and cluster, and nothing assumed. */
+export function caseOptions(c: CorpusCase, models: ModelLock = emptyModelLock): ExpandOptions {
+  return expandOptions({
     kaitoVersion: c.version,
     settings: c.settings,
     cluster: { ...c.cluster, configMaps: [...c.committed.filter((o) => o.kind === "ConfigMap"), ...c.cluster.configMaps] },
@@ -48,9 +49,17 @@ export function runCase(c: CorpusCase, models: ModelLock = emptyModelLock): Case
     // The corpus lists what exists in the cluster: nothing else does.
     assumeNamedSecrets: false,
   });
+}
+
+/** The case's Workspace as the corpus applied it (with the UID KAITO's children carry). */
+export const caseWorkspace = (c: CorpusCase): Record<string, unknown> => withUid(c.workspace);
+
+/** One case through the same check and expansion every road uses (schema, name, KAITO's verdict). */
+export function runCase(c: CorpusCase, models: ModelLock = emptyModelLock): CaseResult {
+  const options = caseOptions(c, models);
   let result: ReturnType<typeof checkWorkspace>;
   try {
-    result = checkWorkspace(withUid(c.workspace), options);
+    result = checkWorkspace(caseWorkspace(c), options);
   } catch (err) {
     return { case: c.name, status: "crashed", detail: err instanceof Error ? err.message : String(err) };
   }

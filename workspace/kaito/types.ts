@@ -85,11 +85,35 @@ export type KaitoOutcome =
       readonly warnings: readonly Violation[];
     };
 
+/** An accepted Workspace's outcome with its children still to build. */
+export type AcceptedOutcome = Extract<KaitoOutcome, { verdict: "accepted" }>;
+
+/**
+ * KAITO's webhook verdict alone, and the Workspace as it stores it: what admission needs. The
+ * children (the costly part) are built only when `expand` is called, so the webhook's defaulter
+ * does not build objects it would throw away; `generate` is `admit` then `expand`.
+ */
+export type KaitoAdmission =
+  | { readonly verdict: "rejected"; readonly violations: readonly Violation[] }
+  | {
+      readonly verdict: "accepted";
+      /** The Workspace as KAITO stores it: the same object `expand().workspace` holds. */
+      readonly workspace: Record<string, unknown>;
+      expand(): AcceptedOutcome;
+    };
+
+/** generate, for a profile that implements admit. */
+export function generateByAdmission(admission: KaitoAdmission): KaitoOutcome {
+  return admission.verdict === "rejected" ? admission : admission.expand();
+}
+
 /** One KAITO release's behaviour. Adding a release is a new profile (data plus small builders). */
 export interface KaitoProfile {
   readonly version: KaitoVersion;
   /** The Workspace document as a user wrote it (apiVersion kaito.sh/v1alpha1 or v1beta1). */
   generate(workspace: Record<string, unknown>, ctx: KaitoContext): KaitoOutcome;
+  /** The verdict and the stored Workspace of `generate`, without building the children. */
+  admit(workspace: Record<string, unknown>, ctx: KaitoContext): KaitoAdmission;
   /**
    * What this release knows, for people choosing a model and an instance type: its built-in
    * models (plus the lock's, where the release reads a lock) and its GPU instance types.

@@ -7,6 +7,7 @@ import { workspaceSchemaViolations } from "../api/validator.js";
 import { canonicalWorkspace } from "../canonical.js";
 import { clip } from "../limits.js";
 import { kaitoProfile } from "../kaito/profiles.js";
+import type { KaitoAdmission, KaitoVersion } from "../kaito/types.js";
 import { kaitoVersionOf } from "../kaito/select.js";
 import type { ExpandOptions } from "../options.js";
 import type { Checked } from "../plan.js";
@@ -42,7 +43,62 @@ export function versionOf(obj: unknown): WorkspaceVersion | Violation {
 
 const sorted = (vs: readonly Violation[]): Violation[] => [...errorsOf(vs), ...warningsOf(vs)];
 
+export interface AdmitResult {
+  /** Errors, or the checks' warnings that come before the children are built (metadata, assumed Secrets). */
+  readonly violations: readonly Violation[];
+  /** The Workspace with defaults applied, when there were no errors. */
+  readonly workspace?: Workspace;
+}
+
+/** The verdict and the defaulted Workspace of checkWorkspace, without building the children. */
+export function admitWorkspace(obj: unknown, options: ExpandOptions, oldObject?: unknown): AdmitResult {
+  const judged = judge(obj, options, oldObject);
+  if (!("admission" in judged)) return judged;
+  const violations = sorted(judged.violations);
+  const refused = updateViolations(oldObject, judged.workspace);
+  if (refused.length > 0) return { violations: [...refused, ...violations] };
+  return { violations, workspace: judged.workspace };
+}
+
 export function checkWorkspace(obj: unknown, options: ExpandOptions, oldObject?: unknown): CheckResult {
+  const judged = judge(obj, options, oldObject);
+  if (!("admission" in judged)) return judged;
+  const { ws, version, kaitoVersion, workspace } = judged;
+  const outcome = judged.admission.expand();
+  const checked: Checked = {
+    workspace,
+    plan: {
+      version,
+      kaitoVersion,
+      name: ws.metadata.name ?? "",
+      namespace: ws.metadata.namespace ?? options.namespace,
+      mode: ws.tuning && !ws.inference ? "tuning" : "inference",
+      nodeCount: outcome.targetNodeCount,
+      ...(outcome.reconcileError !== undefined ? { reconcileError: outcome.reconcileError } : {}),
+    },
+    children: outcome.children,
+  };
+  const violations = sorted([...judged.violations, ...outcome.warnings]);
+  const refused = updateViolations(oldObject, workspace);
+  if (refused.length > 0) return { violations: [...refused, ...violations] };
+  return { violations, checked };
+}
+
+type Judged =
+  | { readonly violations: readonly Violation[] }
+  | {
+      /** warnings only */
+      readonly violations: readonly Violation[];
+      readonly ws: Workspace;
+      readonly version: WorkspaceVersion;
+      readonly kaitoVersion: KaitoVersion;
+      readonly admission: Extract<KaitoAdmission, { verdict: "accepted" }>;
+      /** the admitted Workspace in canonical key order */
+      readonly workspace: Workspace;
+    };
+
+/** Every check up to KAITO's verdict (but the UPDATE rules); the children are left to build. */
+function judge(obj: unknown, options: ExpandOptions, oldObject: unknown): Judged {
   const version = versionOf(obj);
   if (typeof version !== "string") return { violations: [version] };
   const schemaViolations = workspaceSchemaViolations(obj, version);
@@ -70,29 +126,11 @@ export function checkWorkspace(obj: unknown, options: ExpandOptions, oldObject?:
     );
   }
   const cluster = assumed.length === 0 ? options.cluster : { ...options.cluster, secrets: [...options.cluster.secrets, ...assumed.map((a) => a.object)] };
-  const outcome = kaitoProfile(kaitoVersion).generate(ws as unknown as Record<string, unknown>, { settings: options.settings, cluster, models: options.models });
-  if (outcome.verdict === "rejected") return { violations: sorted([...metadataViolations, ...outcome.violations]) };
+  const admission = kaitoProfile(kaitoVersion).admit(ws as unknown as Record<string, unknown>, { settings: options.settings, cluster, models: options.models });
+  if (admission.verdict === "rejected") return { violations: sorted([...metadataViolations, ...admission.violations]) };
 
-  const violations = sorted([...metadataViolations, ...outcome.warnings]);
-  const workspace = canonicalWorkspace(inputVersionOf(ws, outcome.workspace), version);
-  const checked: Checked = {
-    workspace,
-    plan: {
-      version,
-      kaitoVersion,
-      name: ws.metadata.name ?? "",
-      namespace: ws.metadata.namespace ?? options.namespace,
-      mode: ws.tuning && !ws.inference ? "tuning" : "inference",
-      nodeCount: outcome.targetNodeCount,
-      ...(outcome.reconcileError !== undefined ? { reconcileError: outcome.reconcileError } : {}),
-    },
-    children: outcome.children,
-  };
-  if (oldObject !== undefined) {
-    const updateViolations = checkOld(oldObject, workspace);
-    if (errorsOf(updateViolations).length > 0) return { violations: [...updateViolations, ...violations] };
-  }
-  return { violations, checked };
+  const workspace = canonicalWorkspace(inputVersionOf(ws, admission.workspace), version);
+  return { violations: metadataViolations, ws, version, kaitoVersion, admission, workspace };
 }
 
 interface AssumedSecret {
@@ -129,7 +167,9 @@ function oldObjectViolations(oldObject: unknown): Violation[] {
   return found.map((v) => ({ ...v, path: ["oldObject", ...v.path] }));
 }
 
-/** oldObject has passed oldObjectViolations. */
-function checkOld(oldObject: unknown, workspace: Workspace): Violation[] {
-  return checkUpdate(oldObject as Workspace, workspace);
+/** What an UPDATE from oldObject (past oldObjectViolations) may not change; empty when it is fine or not an update. */
+function updateViolations(oldObject: unknown, workspace: Workspace): readonly Violation[] {
+  if (oldObject === undefined) return [];
+  const found = checkUpdate(oldObject as Workspace, workspace);
+  return errorsOf(found).length > 0 ? found : [];
 }

@@ -3,7 +3,7 @@
 // it gets stuck (no GPU facts for the instance type, a model too big for a MIG slice).
 import type { KubeObject } from "../../expand/meta.js";
 import type { Workspace } from "../../api/types.js";
-import type { KaitoContext, KaitoOutcome } from "../types.js";
+import type { AcceptedOutcome, KaitoContext } from "../types.js";
 import { configMapData, nodeIsReady, nodesMatching } from "./cluster.js";
 import { presetStatefulSet } from "./children/inference.js";
 import { DEFAULT_NODE_DISK, nodeClaims } from "./children/nodeclaim.js";
@@ -62,7 +62,7 @@ function nodeClaimsToCreate(ws: Workspace, ctx: KaitoContext, target: number): n
   return Math.max(0, target - adopted.length);
 }
 
-const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0): KaitoOutcome => ({
+const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, targetNodeCount = 0): AcceptedOutcome => ({
   verdict: "accepted",
   workspace: ws as unknown as Record<string, unknown>,
   children,
@@ -71,7 +71,7 @@ const stuck = (ws: Workspace, children: KubeObject[], reconcileError: string, ta
   warnings: [],
 });
 
-export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): KaitoOutcome {
+export function renderInference(ws: Workspace, ctx: KaitoContext, model: Resolution | undefined): AcceptedOutcome {
   const runtime = runtimeOf(ws, ctx.settings);
   const requested = ws.resource?.count ?? 1;
   const nap = nodeAutoProvisioning(ctx.settings);

@@ -5,7 +5,8 @@
 import type { Workspace } from "../../api/types.js";
 import type { KubeObject } from "../../expand/meta.js";
 import { error } from "../../violation.js";
-import type { KaitoContext, KaitoOutcome, KaitoProfile } from "../types.js";
+import { generateByAdmission } from "../types.js";
+import type { KaitoAdmission, KaitoContext, KaitoProfile } from "../types.js";
 import { storedWorkspaceV03 } from "./defaults.js";
 import { inferenceWorkloadProblem, inferenceWorkloadV03 } from "./inference.js";
 import { catalogV03 } from "./listing.js";
@@ -56,28 +57,38 @@ function tuningChildren(ws: Workspace, ctx: KaitoContext): Children {
   return { children: [...created, tuningJobV03(ws, preset, preset.tuning, config.configMap, ctx)] };
 }
 
+function admitV03(input: Record<string, unknown>, ctx: KaitoContext): KaitoAdmission {
+  if (input.apiVersion !== SERVED_API_VERSION) {
+    return {
+      verdict: "rejected",
+      violations: [error("kaito.v0.3.apiVersion", ["apiVersion"], `KAITO v0.3 serves ${SERVED_API_VERSION} only, not ${String(input.apiVersion)}`)],
+    };
+  }
+  const written = input as unknown as Workspace;
+  const ws = storedWorkspaceV03(written);
+  const violations = validateV03(ws, ctx);
+  if (violations.length > 0) return { verdict: "rejected", violations };
+  const workspace = ws as unknown as Record<string, unknown>;
+  return {
+    verdict: "accepted",
+    workspace,
+    expand() {
+      const rest = ws.tuning ? tuningChildren(ws, ctx) : inferenceChildren(ws, ctx);
+      return {
+        verdict: "accepted",
+        workspace,
+        children: [...machines(ws, ctx), ...rest.children],
+        targetNodeCount: ws.resource?.count ?? 1,
+        ...(rest.reconcileError !== undefined ? { reconcileError: rest.reconcileError } : {}),
+        warnings: warningsV03(written, ctx),
+      };
+    },
+  };
+}
+
 export const v0_3: KaitoProfile = {
   version: "v0.3",
-  generate(input: Record<string, unknown>, ctx: KaitoContext): KaitoOutcome {
-    if (input.apiVersion !== SERVED_API_VERSION) {
-      return {
-        verdict: "rejected",
-        violations: [error("kaito.v0.3.apiVersion", ["apiVersion"], `KAITO v0.3 serves ${SERVED_API_VERSION} only, not ${String(input.apiVersion)}`)],
-      };
-    }
-    const written = input as unknown as Workspace;
-    const ws = storedWorkspaceV03(written);
-    const violations = validateV03(ws, ctx);
-    if (violations.length > 0) return { verdict: "rejected", violations };
-    const rest = ws.tuning ? tuningChildren(ws, ctx) : inferenceChildren(ws, ctx);
-    return {
-      verdict: "accepted",
-      workspace: ws as unknown as Record<string, unknown>,
-      children: [...machines(ws, ctx), ...rest.children],
-      targetNodeCount: ws.resource?.count ?? 1,
-      ...(rest.reconcileError !== undefined ? { reconcileError: rest.reconcileError } : {}),
-      warnings: warningsV03(written, ctx),
-    };
-  },
+  admit: admitV03,
+  generate: (input, ctx) => generateByAdmission(admitV03(input, ctx)),
   catalog: () => catalogV03(),
 };

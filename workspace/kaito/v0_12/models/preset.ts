@@ -63,10 +63,11 @@ function byArchitecture(table: Readonly<Record<string, string>>, architectures: 
   return undefined;
 }
 
-/** Tool-call parser: prefixes tried in reverse byte order (longer, more specific names first), as KAITO does. */
+/** Tool-call parser prefixes in reverse byte order (longer, more specific names first), as KAITO tries them. */
+const TOOL_CALL_PREFIXES_TRIED = Object.keys(TOOL_CALL_PARSER_BY_PREFIX).sort().reverse();
+
 function toolCallParser(name: string, architectures: readonly string[]): string | undefined {
-  const prefixes = Object.keys(TOOL_CALL_PARSER_BY_PREFIX).sort().reverse();
-  const hit = prefixes.find((p) => name.startsWith(p));
+  const hit = TOOL_CALL_PREFIXES_TRIED.find((p) => name.startsWith(p));
   return hit !== undefined ? TOOL_CALL_PARSER_BY_PREFIX[hit] : byArchitecture(TOOL_CALL_PARSER_BY_ARCHITECTURE, architectures);
 }
 

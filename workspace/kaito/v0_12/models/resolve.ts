@@ -51,12 +51,29 @@ const shown = (id: string) => (id.length > 128 ? `${id.slice(0, 128)}…` : id);
 /** ` (did you mean …?)` from KAITO's preset names and catalog ids. */
 export const nearestPresets = (name: string): string => didYouMean(name.slice(0, 128), [...Object.keys(LEGACY_ALIASES), ...CATALOG.map((m) => m.name)]);
 
+/**
+ * Presets already derived, by the facts they came from (catalog entries live as long as the
+ * process; a lock's entries as long as the lock): every admission of the same model would derive
+ * the same preset again. Frozen, so no caller can change what the next one gets.
+ */
+const derived = new WeakMap<ModelFacts, Preset>();
+
+function presetOf(id: string, facts: ModelFacts): Preset {
+  const known = derived.get(facts);
+  if (known?.id === id) return known;
+  const preset = presetFor(id, facts);
+  Object.freeze(preset.vllmParams);
+  Object.freeze(preset.architectures);
+  derived.set(facts, Object.freeze(preset));
+  return preset;
+}
+
 /** The preset for a name, as KAITO's model registry would produce it, or why there is none. */
 export function resolveModel(name: string, lock: ModelLock, options: ResolveOptions): Resolution {
   const id = modelIdOf(name);
   if (!id.includes("/")) return { ok: false, reason: `unknown preset ${JSON.stringify(shown(id))}${nearestPresets(id)}; use a Hugging Face id (org/name) or one of KAITO's preset names` };
   const fromCatalog = catalogFacts(id);
-  if (fromCatalog) return { ok: true, preset: presetFor(id, fromCatalog), source: "catalog" };
+  if (fromCatalog) return { ok: true, preset: presetOf(id, fromCatalog), source: "catalog" };
   const locked = lockFacts(lock, id);
   if (!locked) {
     return {
@@ -67,7 +84,7 @@ export function resolveModel(name: string, lock: ModelLock, options: ResolveOpti
   if (locked.gated && !options.hasToken) {
     return { ok: false, reason: `${shown(id)} is gated on Hugging Face: KAITO needs a modelAccessSecret whose Secret has the key HF_TOKEN to read it` };
   }
-  const preset = presetFor(id, locked);
+  const preset = presetOf(id, locked);
   if (!isServedByVllm(preset.architectures)) {
     return { ok: false, reason: `vLLM cannot serve ${shown(id)}: its architecture ${preset.architectures.join(", ")} is not one vLLM supports` };
   }

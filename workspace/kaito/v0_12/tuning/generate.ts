@@ -1,10 +1,11 @@
 // The v0.12 profile's tuning road: a tuning Workspace (stored, past the checks every Workspace
-// gets) becomes KAITO's verdict and, when admitted, what its controller creates: one NodeClaim
+// gets) becomes KAITO's verdict and, when expanded, what its controller creates: one NodeClaim
 // (tuning always runs on one node, with KAITO's default disk), then the training-config copy and
 // the Job, or the reconcile error KAITO gets stuck on.
 import type { Workspace } from "../../../api/types.js";
 import { errorsOf } from "../../../violation.js";
-import type { KaitoContext, KaitoOutcome } from "../../types.js";
+import type { AcceptedOutcome, KaitoAdmission, KaitoContext } from "../../types.js";
+import type { Violation } from "../../../violation.js";
 import { DEFAULT_NODE_DISK, nodeClaims } from "../children/nodeclaim.js";
 import { namespaceOf } from "../children/meta.js";
 import { gpuConfigBySku } from "../gpu/config.js";
@@ -16,7 +17,7 @@ import { tuningViolations } from "./validate.js";
 /** KAITO sets status.targetNodeCount to 1 for every Workspace without inference. */
 const TUNING_NODES = 1;
 
-export function generateTuning(ws: Workspace, ctx: KaitoContext): KaitoOutcome {
+export function admitTuning(ws: Workspace, ctx: KaitoContext): KaitoAdmission {
   const tuning = ws.tuning ?? {};
   const namespace = namespaceOf(ws);
   const violations = tuningViolations({
@@ -31,6 +32,16 @@ export function generateTuning(ws: Workspace, ctx: KaitoContext): KaitoOutcome {
   });
   if (errorsOf(violations).length > 0) return { verdict: "rejected", violations: errorsOf(violations) };
 
+  return {
+    verdict: "accepted",
+    workspace: ws as unknown as Record<string, unknown>,
+    expand: () => tuningOutcome(ws, ctx, violations),
+  };
+}
+
+function tuningOutcome(ws: Workspace, ctx: KaitoContext, violations: readonly Violation[]): AcceptedOutcome {
+  const tuning = ws.tuning ?? {};
+  const namespace = namespaceOf(ws);
   const claims = nodeAutoProvisioning(ctx.settings) ? nodeClaims(ws, { cloud: ctx.settings.cloudProvider, diskStorage: DEFAULT_NODE_DISK, count: TUNING_NODES }) : [];
   const presetName = tuning.preset?.name ?? "";
   // The controller resolves the tuning preset without a Hugging Face token.
