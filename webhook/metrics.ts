@@ -19,6 +19,8 @@ export interface WebhookMetrics {
   observe(webhook: WebhookName, operation: OperationLabel, result: ResultLabel, seconds: number): void;
   requestStarted(): void;
   requestFinished(): void;
+  /** one request refused with 429 before its body was read (too many bodies in flight) */
+  busy(): void;
   /** the serving certificate in use now */
   certificateLoaded(notAfter: Date): void;
   /** a certificate update that could not be used */
@@ -45,6 +47,11 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
   const inFlight = new Gauge({
     name: "admission_requests_in_flight",
     help: "Admission requests being handled now.",
+    registers: [registry],
+  });
+  const refusedBusy = new Counter({
+    name: "webhook_requests_refused_busy_total",
+    help: "Requests refused with HTTP 429 before their body was read, because the bodies already in flight reached the limit.",
     registers: [registry],
   });
   const certificateExpiry = new Gauge({
@@ -101,6 +108,7 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     },
     requestStarted: () => inFlight.inc(),
     requestFinished: () => inFlight.dec(),
+    busy: () => refusedBusy.inc(),
     certificateLoaded(notAfter) {
       certificateExpiry.set(notAfter.getTime() / 1000);
       certificateReloads.inc();

@@ -20,10 +20,13 @@ import { createReadiness } from "./readiness.js";
 import type { Readiness } from "./readiness.js";
 import type { AdmissionContext } from "./scope.js";
 import { createWebhookServer } from "./server.js";
-import type { ServerTimeouts, ShutdownReport, WebhookServer } from "./server.js";
+import type { BusyRefusal, ServerLimits, ServerTimeouts, ShutdownReport, WebhookServer } from "./server.js";
+import { throttle } from "./log-throttle.js";
 
 export const DEFAULT_PORT = 9443;
 export const DEFAULT_HOST = "0.0.0.0";
+/** At most one log line per interval for requests refused with 429; the rest are counted in it. */
+const BUSY_LOG_INTERVAL_MS = 10_000;
 /** Below the pod's default terminationGracePeriodSeconds (30 s), leaving time to exit. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -63,6 +66,8 @@ export interface StartWebhookOptions {
   readonly metrics?: WebhookMetrics;
   /** connection and request timeouts (SERVER_TIMEOUTS by default); tests shorten them */
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** bodies in flight and connections (SERVER_LIMITS by default; the largest body is maxBodyBytes) */
+  readonly limits?: Partial<Omit<ServerLimits, "maxBodyBytes">>;
 }
 
 export interface WebhookHandle {
@@ -137,15 +142,26 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   }
   if (serving === undefined) use(initial);
 
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = createApp({
     context: () => context,
     readiness,
     metrics,
     logger,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes,
     ...(options.jsonLimits !== undefined && { jsonLimits: options.jsonLimits }),
   });
-  const server = createWebhookServer(app, serving ?? initial, options.timeouts);
+  const busyLog = throttle(BUSY_LOG_INTERVAL_MS, () => performance.now(), (refusal: BusyRefusal, suppressed: number) =>
+    logger.warn({ ...refusal, alsoRefusedSinceLastLine: suppressed }, "request refused with 429: too many request bodies in flight"),
+  );
+  const server = createWebhookServer(app, serving ?? initial, {
+    ...(options.timeouts !== undefined && { timeouts: options.timeouts }),
+    limits: { ...options.limits, maxBodyBytes },
+    onBusy(refusal) {
+      metrics.busy();
+      busyLog.hit(refusal);
+    },
+  });
   toServer = (certs) => server.setCertificates(certs);
   let address: AddressInfo;
   try {

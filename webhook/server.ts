@@ -3,10 +3,11 @@
 // get the new one), timeouts that suit kube-apiserver as a client, and a bounded drain.
 import { createServer } from "node:https";
 import type { Server } from "node:https";
-import type { RequestListener, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, RequestListener, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import type { ServingCerts } from "../certs/index.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
 
 /**
  * TLS 1.3 suites (OpenSSL picks among them itself) and, for TLS 1.2, ECDHE with AES-GCM or
@@ -66,6 +67,8 @@ export interface WebhookServer {
   setCertificates(certs: ServingCerts): void;
   /** requests received and not yet answered */
   readonly inFlight: number;
+  /** bytes of request bodies counted against maxInFlightBodyBytes now */
+  readonly inFlightBodyBytes: number;
   /**
    * From now on every answer carries `Connection: close`, including those of requests already
    * in flight, so clients drop their keep-alive connections instead of reusing them.
@@ -79,6 +82,69 @@ export interface WebhookServer {
 }
 
 export type ServerTimeouts = { readonly [K in keyof typeof SERVER_TIMEOUTS]: number };
+
+/**
+ * What the server holds at once, whoever sends it. The request body limit bounds one request;
+ * these bound them all together: without them, 150 connections each sending a 3 MiB body and
+ * then stalling held 590 MiB (the pod's limit is 512 MiB) until the request timeout.
+ */
+export interface ServerLimits {
+  /** bytes of request bodies being received or handled at once; a request that would pass it gets 429 at once */
+  readonly maxInFlightBodyBytes: number;
+  /** what a body without Content-Length (chunked) is counted as: the largest body accepted */
+  readonly maxBodyBytes: number;
+  /** open connections; the API server needs a few dozen, each idle TLS connection costs memory */
+  readonly maxConnections: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = {
+  // Ten bodies of kube-apiserver's largest; a Workspace's review is a few KiB.
+  maxInFlightBodyBytes: 32 * 1024 * 1024,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxConnections: 1024,
+};
+
+/** A request refused for want of room: the bytes it asked for and those already taken. */
+export interface BusyRefusal {
+  readonly claimed: number;
+  readonly inFlightBytes: number;
+  readonly limit: number;
+}
+
+/** Bytes a request's body will take while it is read and handled: what it declares, or the most it may send. */
+function bodyClaim(headers: IncomingHttpHeaders, maxBodyBytes: number): number {
+  const declared = headers["content-length"];
+  if (declared !== undefined) {
+    const length = Number(declared);
+    // An over-long body is refused unread by the body parser, and a malformed length by Node.
+    return Number.isSafeInteger(length) && length >= 0 ? Math.min(length, maxBodyBytes) : maxBodyBytes;
+  }
+  return headers["transfer-encoding"] === undefined ? 0 : maxBodyBytes;
+}
+
+function answerBusy(res: ServerResponse, refusal: BusyRefusal): void {
+  const body = JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: `too many request bodies in flight: ${refusal.inFlightBytes} bytes are being handled and this one declares ${refusal.claimed} (limit ${refusal.limit}); retry`,
+    reason: "TooManyRequests",
+    code: 429,
+    details: { retryAfterSeconds: 1 },
+  });
+  // Connection: close, as the body is left unread.
+  res.writeHead(429, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Retry-After": "1", Connection: "close" });
+  res.end(body);
+}
+
+export interface WebhookServerOptions {
+  /** connection and request timeouts (SERVER_TIMEOUTS by default); tests shorten them */
+  readonly timeouts?: Partial<ServerTimeouts>;
+  readonly limits?: Partial<ServerLimits>;
+  /** told of each request refused with 429 (for metrics and a bounded log) */
+  readonly onBusy?: (refusal: BusyRefusal) => void;
+}
 
 /**
  * The answer to a request not answered within the request timeout: a metav1.Status as JSON, as
@@ -98,14 +164,24 @@ function answerTimedOut(res: ServerResponse, ms: number): void {
   res.end(body);
 }
 
-export function createWebhookServer(listener: RequestListener, certs: ServingCerts, timeouts: Partial<ServerTimeouts> = {}): WebhookServer {
-  const limits: ServerTimeouts = { ...SERVER_TIMEOUTS, ...timeouts };
+export function createWebhookServer(listener: RequestListener, certs: ServingCerts, options: WebhookServerOptions = {}): WebhookServer {
+  const limits: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const bounds: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const pending = new Set<ServerResponse>();
   let draining = false;
+  let inFlightBytes = 0;
   // One listener, and the bookkeeping runs before the app: the app answers some requests
   // synchronously (probes, 404, 405, a refused body), so a header set by a listener that runs
   // after it would be set on a response already sent, which throws and takes the process down.
   const tracked: RequestListener = (req, res) => {
+    const claimed = bodyClaim(req.headers, bounds.maxBodyBytes);
+    if (claimed > 0 && inFlightBytes + claimed > bounds.maxInFlightBodyBytes) {
+      const refusal = { claimed, inFlightBytes, limit: bounds.maxInFlightBodyBytes };
+      answerBusy(res, refusal);
+      options.onBusy?.(refusal);
+      return;
+    }
+    inFlightBytes += claimed;
     pending.add(res);
     if (draining) res.setHeader("Connection", "close");
     // The request timeout, on time and with a JSON answer; Node's own (below) stays as the
@@ -117,6 +193,7 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
     res.once("close", () => {
       clearTimeout(timer);
       pending.delete(res);
+      inFlightBytes -= claimed;
     });
     listener(req, res);
   };
@@ -130,6 +207,7 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
     },
     tracked,
   );
+  server.maxConnections = bounds.maxConnections;
   server.keepAliveTimeout = limits.keepAliveMs;
   server.headersTimeout = limits.headersMs;
   // Later than ours by a check interval, so a request with headers gets our JSON answer.
@@ -167,6 +245,9 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
     },
     get inFlight() {
       return pending.size;
+    },
+    get inFlightBodyBytes() {
+      return inFlightBytes;
     },
     startDraining,
     shutdown(timeoutMs) {

@@ -15,6 +15,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   LOG_LEVELS,
+  SERVER_LIMITS,
   createLogger,
   directoryCertificates,
   isLogLevel,
@@ -79,6 +80,10 @@ Serving:
   --port N                 port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR              address to listen on (default ${DEFAULT_HOST})
   --max-body-bytes N       largest request body (default ${DEFAULT_MAX_BODY_BYTES}, kube-apiserver's limit)
+  --max-inflight-body-bytes N
+                           request bodies held at once; past it a request gets 429 unread
+                           (default ${SERVER_LIMITS.maxInFlightBodyBytes}; at least --max-body-bytes)
+  --max-connections N      open connections (default ${SERVER_LIMITS.maxConnections})
   --shutdown-timeout S     bound on draining in-flight requests at shutdown (default ${DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000})
   --shutdown-delay S       seconds to stay up unready before closing the listener (default 0)
   --log-level LEVEL        ${LOG_LEVELS.join(", ")} (default info); JSON lines on stderr
@@ -103,6 +108,8 @@ const OPTIONS = {
   cluster: { type: "string", multiple: true },
   "models-lock": { type: "string" },
   "max-body-bytes": { type: "string" },
+  "max-inflight-body-bytes": { type: "string" },
+  "max-connections": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "shutdown-delay": { type: "string" },
   "log-level": { type: "string" },
@@ -139,6 +146,8 @@ export const run: Command = async (argv, io) => {
   const port = wholeNumber("port", values.port, DEFAULT_PORT, 0, 65535);
   const host = name("host", values.host, DEFAULT_HOST);
   const maxBodyBytes = wholeNumber("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
+  const maxInFlightBodyBytes = wholeNumber("max-inflight-body-bytes", values["max-inflight-body-bytes"], Math.max(SERVER_LIMITS.maxInFlightBodyBytes, maxBodyBytes), maxBodyBytes, 1024 * 1024 * 1024);
+  const maxConnections = wholeNumber("max-connections", values["max-connections"], SERVER_LIMITS.maxConnections, 1, 1_000_000);
   const shutdownTimeoutMs = wholeNumber("shutdown-timeout", values["shutdown-timeout"], DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000, 0, 3600) * 1000;
   const shutdownDelayMs = wholeNumber("shutdown-delay", values["shutdown-delay"], 0, 0, 3600) * 1000;
   const level = values["log-level"] ?? "info";
@@ -208,7 +217,7 @@ export const run: Command = async (argv, io) => {
   else logger.info({}, "admission without cluster access: named Secrets are assumed, named ConfigMaps come from --cluster only");
   let handle: WebhookHandle;
   try {
-    handle = await startWebhook({ certificates, expandOptions, ...(cluster && { cluster }), port, host, maxBodyBytes, shutdownTimeoutMs, shutdownDelayMs, logger });
+    handle = await startWebhook({ certificates, expandOptions, ...(cluster && { cluster }), port, host, maxBodyBytes, limits: { maxInFlightBodyBytes, maxConnections }, shutdownTimeoutMs, shutdownDelayMs, logger });
   } catch (err) {
     cluster?.client.close();
     await controller?.stop();

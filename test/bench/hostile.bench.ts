@@ -5,6 +5,7 @@
 // name answered < 50 ms).
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
+import { connect } from "node:tls";
 import { httpsPost, sleep } from "../webhook/harness.js";
 import { admissionReview, phi3 } from "../webhook/review.js";
 import { startServe } from "../webhook/serve-process.js";
@@ -72,3 +73,39 @@ for (const [name, change] of CASES) {
 console.log("POST /validate to a fresh `kaito-gitops serve` per request, /healthz probed meanwhile");
 printTable(["request", "body KiB", "allowed", "answer ms", "answer KiB", "probe max ms", "RSS idle MiB", "RSS peak MiB"], rows);
 console.log("targets: answer < 1000 ms (a name < 50 ms), answer < 64 KiB, RSS peak < 200 MiB");
+
+// Held at once: connections that each declare kube-apiserver's largest body, send all of it but
+// the last byte, and wait; side by side with the shipped bound and with the bound lifted.
+const STALLED = 150;
+const held: string[][] = [];
+for (const [label, extra] of [
+  ["shipped bound", []],
+  ["bound lifted (1 GiB)", ["--max-inflight-body-bytes", String(1024 * 1024 * 1024)]],
+] as const) {
+  const serve = await startServe(["--port", "0", "--host", "127.0.0.1", "--no-controller", ...extra]);
+  const ca = Buffer.from(await serve.firstStdoutLine(), "base64").toString("utf8");
+  const size = 3 * 1024 * 1024;
+  const sockets = await Promise.all(
+    Array.from({ length: STALLED }, async () => {
+      const socket = connect({ host: "127.0.0.1", port: serve.port, ca, servername: "localhost" });
+      await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
+      socket.on("error", () => undefined);
+      socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.write(Buffer.alloc(size - 1, 0x20));
+      return { socket };
+    }),
+  );
+  await sleep(3000);
+  const probe = await httpsPost(`https://127.0.0.1:${serve.port}`, "/healthz", "", { ca, servername: "localhost", method: "GET" });
+  // Counted by the server: a client writing its body may lose the 429 to the connection's close.
+  const metrics = await httpsPost(`https://127.0.0.1:${serve.port}`, "/metrics", "", { ca, servername: "localhost", method: "GET" });
+  const refused = /^webhook_requests_refused_busy_total (\d+)$/m.exec(metrics.body)?.[1] ?? "?";
+  const rss = peakRssMiB(serve.child.pid ?? 0);
+  for (const s of sockets) s.socket.destroy();
+  serve.child.kill("SIGTERM");
+  await serve.exited;
+  held.push([label, String(STALLED), refused, String(probe.status), fmt(rss, 0)]);
+}
+console.log(`\n${STALLED} connections each holding a 3 MiB body but its last byte (the pod's memory limit is 512 MiB)`);
+printTable(["server", "uploads", "refused 429", "probe", "RSS peak MiB"], held);
+console.log("target: RSS peak < 200 MiB with the shipped bound");
