@@ -4,12 +4,14 @@
 import fastJsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { admitWorkspace, ExpansionError } from "../workspace/index.js";
+import { jsonPatch } from "./json-diff.js";
+import type { PatchOperation } from "./json-diff.js";
 import type { ExpandOptions, Workspace } from "../workspace/index.js";
 
 export interface Mutation {
-  /** The Workspace exactly as expand() returns it. */
+  /** The Workspace as admitted: equal in value to what expand() returns (keys in no set order). */
   readonly workspace: Workspace;
-  readonly patch: readonly Operation[];
+  readonly patch: readonly PatchOperation[];
 }
 
 /**
@@ -19,11 +21,11 @@ export interface Mutation {
 export function mutationFor(object: unknown, options: ExpandOptions): Mutation {
   const { violations, workspace } = admitWorkspace(object, options);
   if (!workspace) throw new ExpansionError(violations);
-  const patch = fastJsonPatch.compare(object as object, workspace as object);
+  const patch = jsonPatch(object, workspace);
   return { workspace, patch };
 }
 
 /** Applies a patch to a copy, as the API server would. */
-export function applyPatch<T>(object: T, patch: readonly Operation[]): T {
-  return fastJsonPatch.applyPatch(structuredClone(object), [...patch], true, false).newDocument;
+export function applyPatch<T>(object: T, patch: readonly PatchOperation[]): T {
+  return fastJsonPatch.applyPatch(structuredClone(object), patch as Operation[], true, false).newDocument;
 }

@@ -21,6 +21,12 @@ export function boundsViolations(schema: JsonSchema, value: unknown, limit: numb
   return out;
 }
 
+function unknownCount(value: Record<string, unknown>, known: Readonly<Record<string, unknown>>): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && !Object.hasOwn(known, key)) count += 1;
+  return count;
+}
+
 function walk(schema: JsonSchema, value: unknown, path: (string | number)[], out: Violation[], limit: number): void {
   if (out.length >= limit) return;
   if (typeof value === "string") {
@@ -48,21 +54,23 @@ function walk(schema: JsonSchema, value: unknown, path: (string | number)[], out
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   // Nothing below to check: a free-form part (template, volumeSource) is not walked at all.
   if (declared === undefined && additional === undefined && schema.maxProperties === undefined && schema.additionalProperties !== false) return;
-  const keys = Object.keys(value);
-  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-    out.push(error("schema.maxProperties", [...path], `must have at most ${schema.maxProperties} entries (has ${keys.length}); they were not checked`));
-    return;
-  }
-  const known = declared ?? {};
-  if (schema.additionalProperties === false) {
-    const unknown = keys.filter((k) => !Object.hasOwn(known, k));
-    if (unknown.length > MAX_UNKNOWN_FIELDS) {
-      const named = unknown.slice(0, 3).map((k) => echo(k, 40)).join(", ");
-      out.push(error("schema.unknownFields", [...path], `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(known).join(", ")}`));
+  if (schema.maxProperties !== undefined) {
+    const count = Object.keys(value).length;
+    if (count > schema.maxProperties) {
+      out.push(error("schema.maxProperties", [...path], `must have at most ${schema.maxProperties} entries (has ${count}); they were not checked`));
       return;
     }
   }
-  for (const key of keys) {
+  const known = declared ?? {};
+  if (schema.additionalProperties === false && unknownCount(value, known) > MAX_UNKNOWN_FIELDS) {
+    const unknown = Object.keys(value).filter((k) => !Object.hasOwn(known, k));
+    const named = unknown.slice(0, 3).map((k) => echo(k, 40)).join(", ");
+    out.push(error("schema.unknownFields", [...path], `has ${unknown.length} unknown fields (${named}, …); known fields are ${Object.keys(known).join(", ")}`));
+    return;
+  }
+  // for-in rather than Object.keys: no array per object on a walk that runs on every admission.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (out.length >= limit) return;
     const sub = Object.hasOwn(known, key) ? known[key] : additional;
     if (sub === undefined) continue;

@@ -46,7 +46,11 @@ const sorted = (vs: readonly Violation[]): Violation[] => [...errorsOf(vs), ...w
 export interface AdmitResult {
   /** Errors, or the checks' warnings that come before the children are built (metadata, assumed Secrets). */
   readonly violations: readonly Violation[];
-  /** The Workspace with defaults applied, when there were no errors. */
+  /**
+   * The Workspace with defaults applied, when there were no errors: equal in value to
+   * checkWorkspace's, but not in its canonical key order, and sharing what did not change with
+   * the input (read it, do not change it).
+   */
   readonly workspace?: Workspace;
 }
 
@@ -55,15 +59,16 @@ export function admitWorkspace(obj: unknown, options: ExpandOptions, oldObject?:
   const judged = judge(obj, options, oldObject);
   if (!("admission" in judged)) return judged;
   const violations = sorted(judged.violations);
-  const refused = updateViolations(oldObject, judged.workspace);
+  const refused = updateViolations(oldObject, judged.admitted);
   if (refused.length > 0) return { violations: [...refused, ...violations] };
-  return { violations, workspace: judged.workspace };
+  return { violations, workspace: judged.admitted };
 }
 
 export function checkWorkspace(obj: unknown, options: ExpandOptions, oldObject?: unknown): CheckResult {
   const judged = judge(obj, options, oldObject);
   if (!("admission" in judged)) return judged;
-  const { ws, version, kaitoVersion, workspace } = judged;
+  const { ws, version, kaitoVersion } = judged;
+  const workspace = canonicalWorkspace(judged.admitted, version);
   const outcome = judged.admission.expand();
   const checked: Checked = {
     workspace,
@@ -93,8 +98,8 @@ type Judged =
       readonly version: WorkspaceVersion;
       readonly kaitoVersion: KaitoVersion;
       readonly admission: Extract<KaitoAdmission, { verdict: "accepted" }>;
-      /** the admitted Workspace in canonical key order */
-      readonly workspace: Workspace;
+      /** the Workspace as admitted, in the apiVersion it came in (keys in no set order) */
+      readonly admitted: Workspace;
     };
 
 /** Every check up to KAITO's verdict (but the UPDATE rules); the children are left to build. */
@@ -129,8 +134,7 @@ function judge(obj: unknown, options: ExpandOptions, oldObject: unknown): Judged
   const admission = kaitoProfile(kaitoVersion).admit(ws as unknown as Record<string, unknown>, { settings: options.settings, cluster, models: options.models });
   if (admission.verdict === "rejected") return { violations: sorted([...metadataViolations, ...admission.violations]) };
 
-  const workspace = canonicalWorkspace(inputVersionOf(ws, admission.workspace), version);
-  return { violations: metadataViolations, ws, version, kaitoVersion, admission, workspace };
+  return { violations: metadataViolations, ws, version, kaitoVersion, admission, admitted: inputVersionOf(ws, admission.workspace) };
 }
 
 interface AssumedSecret {
