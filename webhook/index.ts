@@ -1,4 +1,4 @@
-// The webhook's public surface: the pure admission handlers, the express app, the HTTPS server,
+// The webhook's public surface: the pure admission handlers, the request listener, the HTTPS server,
 // certificate providers and the wiring that starts them all (startWebhook).
 export {
   ADMISSION_API_VERSION,
@@ -36,7 +36,8 @@ export { MAX_WARNING_LENGTH, badRequest, internalError, invalidWorkspace, warnin
 export { mutationFor, applyPatch } from "./patch.js";
 export type { Mutation } from "./patch.js";
 export { createApp, statusBody } from "./app.js";
-export { DEFAULT_MAX_BODY_BYTES, admissionBodyParser, configureExpress } from "./express-settings.js";
+export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./http/json-body.js";
+export type { JsonBody } from "./http/json-body.js";
 export type { AppOptions } from "./app.js";
 export { createMetrics } from "./metrics.js";
 export type { OperationLabel, ResultLabel, WebhookMetrics, WebhookName } from "./metrics.js";

@@ -7,7 +7,7 @@ import type { ServingCerts } from "../certs/index.js";
 import { defaultExpandOptions } from "../workspace/index.js";
 import type { ExpandOptions } from "../workspace/index.js";
 import { createApp } from "./app.js";
-import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./http/json-body.js";
 import type { CertificateEvents, CertificateProvider } from "./certificates.js";
 import { observedAccess } from "./cluster-reads.js";
 import type { ClusterAccess } from "./cluster-reads.js";

@@ -1,4 +1,4 @@
-// The HTTPS server around the express app: TLS 1.2 or later with forward-secret AEAD ciphers
+// The HTTPS server around the request listener: TLS 1.2 or later with forward-secret AEAD ciphers
 // only, certificates swapped in place (setSecureContext: open connections keep theirs, new ones
 // get the new one), timeouts that suit kube-apiserver as a client, and a bounded drain.
 import { createServer } from "node:https";
@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, RequestListener, ServerResponse } from "node:
 import type { AddressInfo, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import type { ServingCerts } from "../certs/index.js";
-import { DEFAULT_MAX_BODY_BYTES } from "./express-settings.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./http/json-body.js";
 
 /**
  * TLS 1.3 suites (OpenSSL picks among them itself) and, for TLS 1.2, ECDHE with AES-GCM or
@@ -98,8 +98,10 @@ export interface ServerLimits {
 }
 
 export const SERVER_LIMITS: ServerLimits = {
-  // Ten bodies of kube-apiserver's largest; a Workspace's review is a few KiB.
-  maxInFlightBodyBytes: 32 * 1024 * 1024,
+  // JSON parses to up to 22 times its size (3 MiB of `[{},{},...]` is 67 MiB of heap), and a
+  // review can be held while the cluster is read: 8 MiB in flight stays under 200 MiB of heap
+  // whatever the bodies hold. A Workspace's review is a few KiB: hundreds fit at once.
+  maxInFlightBodyBytes: 8 * 1024 * 1024,
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxConnections: 1024,
 };

@@ -30,7 +30,8 @@ import type { Operation } from "fast-json-patch";
 // The floors load only what they measure (express, TLS settings); everything else is imported
 // in bench(), so a floor's RSS is not inflated by the load generator or the domain.
 import { loadCertDir } from "../../certs/dir-loader.js";
-import { DEFAULT_MAX_BODY_BYTES, admissionBodyParser, configureExpress } from "../../webhook/express-settings.js";
+import { DEFAULT_MAX_BODY_BYTES } from "../../webhook/http/json-body.js";
+import { admissionBodyParser, configureExpress } from "./express-floor.js";
 import { SERVER_TIMEOUTS, createWebhookServer, secureContextOptions } from "../../webhook/server.js";
 import { repoPath } from "../helpers/repo.js";
 
@@ -325,7 +326,8 @@ async function bench(): Promise<void> {
       ],
     );
     const verdicts = [
-      [`ours/express floor >= 0.8`, ours.rps / expressFloor.rps >= 0.8],
+      // The issue's measure: CPU per request, which other load on the machine does not skew.
+      [`ours/express floor >= 0.8 by CPU per request`, expressFloor.cpuMicros / ours.cpuMicros >= 0.8],
       [`p99 < 10 ms`, ours.p99 < 10],
       [`RSS < 150 MB`, ours.rssMiB * 1.048576 < 150],
     ] as const;

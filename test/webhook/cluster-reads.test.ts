@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import request from "supertest";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { createKubeClient } from "../../controller/kube.js";
 import type { KubeClient } from "../../controller/kube.js";
 import { ADMISSION_READ_LIMITS, createMetrics, observedAccess } from "../../webhook/index.js";
@@ -40,14 +40,14 @@ beforeEach(() => {
   api.stall = undefined;
 });
 
-function appWith(options: ExpandOptions, access: ClusterAccess | undefined): { app: Express; lines: () => Record<string, unknown>[] } {
+function appWith(options: ExpandOptions, access: ClusterAccess | undefined): { app: RequestListener; lines: () => Record<string, unknown>[] } {
   const context: AdmissionContext = { options, ...(access && { cluster: access }) };
   return testApp({ context: () => context });
 }
 
 const live = (limits = ADMISSION_READ_LIMITS): ClusterAccess => ({ client, limits });
 
-async function admit(app: Express, path: "/mutate" | "/validate", object: Record<string, unknown>) {
+async function admit(app: RequestListener, path: "/mutate" | "/validate", object: Record<string, unknown>) {
   const res = await request(app).post(path).set("Content-Type", "application/json").send(admissionReview({ object }));
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return responseOf(res.body);

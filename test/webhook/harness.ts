@@ -12,7 +12,7 @@ import { createApp, createLogger, createMetrics, createReadiness } from "../../w
 import type { AdmissionContext, AdmissionReview, Logger, WebhookMetrics, Readiness } from "../../webhook/index.js";
 import { expandOptions } from "../../workspace/index.js";
 
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 
 export const context: AdmissionContext = { options: expandOptions() };
 
@@ -42,13 +42,13 @@ export function capturedLogger(level: "debug" | "info" = "debug"): { logger: Log
 }
 
 export interface TestApp {
-  app: Express;
+  app: RequestListener;
   metrics: WebhookMetrics;
   readiness: Readiness;
   lines: () => Record<string, unknown>[];
 }
 
-/** The express app alone (supertest drives it over plain HTTP in memory), ready unless told. */
+/** The request listener alone (supertest drives it over plain HTTP in memory), ready unless told. */
 export function testApp(options: { maxBodyBytes?: number; context?: () => AdmissionContext | undefined; ready?: boolean } = {}): TestApp {
   const { logger, lines } = capturedLogger();
   const metrics = createMetrics({ processMetrics: false });
