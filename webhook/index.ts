@@ -33,7 +33,9 @@ export { ADMISSION_READ_LIMITS, admissionOptions, observedAccess, unreadConfigMa
 export type { AdmissionOptions, ClusterAccess } from "./cluster-reads.js";
 export type { AdmissionContext, Scope } from "./scope.js";
 export { MAX_WARNING_LENGTH, badRequest, internalError, invalidWorkspace, warningsFor } from "./status.js";
-export { mutationFor, applyPatch } from "./patch.js";
+export { mutationFor } from "./patch.js";
+export { jsonPatch } from "./json-diff.js";
+export type { PatchOperation } from "./json-diff.js";
 export type { Mutation } from "./patch.js";
 export { createApp, statusBody } from "./app.js";
 export { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./http/json-body.js";

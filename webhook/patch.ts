@@ -1,8 +1,6 @@
 // The mutation the webhook answers with: the RFC 6902 patch from the Workspace as received to the
 // Workspace as expanded. Applied to the object Argo CD synced, it gives exactly the object the
 // plugin rendered (both come from the same expansion), so an app never drifts because of us.
-import fastJsonPatch from "fast-json-patch";
-import type { Operation } from "fast-json-patch";
 import { admitWorkspace, ExpansionError } from "../workspace/index.js";
 import { jsonPatch } from "./json-diff.js";
 import type { PatchOperation } from "./json-diff.js";
@@ -23,9 +21,4 @@ export function mutationFor(object: unknown, options: ExpandOptions): Mutation {
   if (!workspace) throw new ExpansionError(violations);
   const patch = jsonPatch(object, workspace);
   return { workspace, patch };
-}
-
-/** Applies a patch to a copy, as the API server would. */
-export function applyPatch<T>(object: T, patch: readonly PatchOperation[]): T {
-  return fastJsonPatch.applyPatch(structuredClone(object), patch as Operation[], true, false).newDocument;
 }

@@ -11,7 +11,7 @@ import { createKubeClient } from "../../controller/kube.js";
 import type { KubeClient } from "../../controller/kube.js";
 import { ADMISSION_READ_LIMITS, createMetrics, observedAccess } from "../../webhook/index.js";
 import type { AdmissionContext, ClusterAccess } from "../../webhook/index.js";
-import { applyPatch } from "../../webhook/patch.js";
+import { applyPatch } from "../helpers/patch.js";
 import { checkWorkspace, expandOptions } from "../../workspace/index.js";
 import type { ExpandOptions, KubeObject } from "../../workspace/index.js";
 import { FakeKubeApi } from "../controller/fake-api.js";
