@@ -13,6 +13,7 @@ import type { AdmissionRequest } from "./admission-review.js";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./http/json-body.js";
 import { DEFAULT_JSON_LIMITS } from "./json-guard.js";
 import type { JsonLimits } from "./json-guard.js";
+import { throttle } from "./log-throttle.js";
 import type { Logger } from "./logger.js";
 import type { OperationLabel, ResultLabel, WebhookMetrics, WebhookName } from "./metrics.js";
 import { mutate } from "./mutate.js";
@@ -67,12 +68,30 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
+/** At most one log line per interval for requests answered 400 or 503 without an AdmissionReview. */
+export const REJECT_LOG_INTERVAL_MS = 1_000;
+
+interface RejectLine {
+  readonly webhook: WebhookName;
+  readonly remote: string | undefined;
+  readonly code: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
 const ENDPOINTS = "the webhook serves POST /mutate, POST /validate, GET /healthz, /readyz, /metrics";
 
 export function createApp(options: AppOptions): RequestListener {
   const { readiness, metrics, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const jsonLimits = options.jsonLimits ?? DEFAULT_JSON_LIMITS;
+
+  // The API server never sends what gets these answers (no AdmissionReview, not ready yet): a
+  // flood of them is a scanner or a misconfiguration, logged once per interval with a count.
+  const rejectLog = throttle(REJECT_LOG_INTERVAL_MS, () => performance.now(), (line: RejectLine, suppressed: number) => {
+    const { message, ...fields } = line;
+    logger.info({ ...fields, ...(suppressed > 0 && { alsoRejectedSinceLastLine: suppressed }) }, message);
+  });
 
   const settle = (exchange: Exchange, result: ResultLabel): void => {
     if (exchange.settled) return;
@@ -88,7 +107,7 @@ export function createApp(options: AppOptions): RequestListener {
     const reject = (code: number, reason: string, message: string): void => {
       sendJson(res, code, statusBody(code, reason, message));
       settle(exchange, code === 503 ? "error" : "bad_request");
-      logger.info({ webhook, remote: req.socket.remoteAddress, code, reason }, `${webhook}: ${message}`);
+      rejectLog.hit({ webhook, remote: req.socket.remoteAddress, code, reason, message: `${webhook}: ${message}` });
     };
     const answer = (outcome: AdmissionOutcome, request: AdmissionRequest | undefined): void => {
       // The connection may have gone (the API server gave up, a shutdown forced it) while the
