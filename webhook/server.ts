@@ -125,18 +125,15 @@ function bodyClaim(headers: IncomingHttpHeaders, maxBodyBytes: number): number {
 }
 
 function answerBusy(res: ServerResponse, refusal: BusyRefusal): void {
-  const body = JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: `too many request bodies in flight: ${refusal.inFlightBytes} bytes are being handled and this one declares ${refusal.claimed} (limit ${refusal.limit}); retry`,
-    reason: "TooManyRequests",
-    code: 429,
-    details: { retryAfterSeconds: 1 },
-  });
+  const message = `too many request bodies in flight: ${refusal.inFlightBytes} bytes are being handled and this one declares ${refusal.claimed} (limit ${refusal.limit}); retry`;
   // Connection: close, as the body is left unread.
-  res.writeHead(429, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Retry-After": "1", Connection: "close" });
+  answerAndClose(res, 429, "TooManyRequests", message, { "Retry-After": "1" }, { retryAfterSeconds: 1 });
+}
+
+/** A metav1.Status as JSON, as every other answer of ours, on a connection that closes after it. */
+function answerAndClose(res: ServerResponse, code: number, reason: string, message: string, headers: Record<string, string> = {}, details?: object): void {
+  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code, ...(details && { details }) });
+  res.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
   res.end(body);
 }
 
@@ -146,24 +143,6 @@ export interface WebhookServerOptions {
   readonly limits?: Partial<ServerLimits>;
   /** told of each request refused with 429 (for metrics and a bounded log) */
   readonly onBusy?: (refusal: BusyRefusal) => void;
-}
-
-/**
- * The answer to a request not answered within the request timeout: a metav1.Status as JSON, as
- * every other answer of ours (Node's own 408 is an empty plain-text response).
- */
-function answerTimedOut(res: ServerResponse, ms: number): void {
-  const body = JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: `the request was not received and answered within ${ms / 1000} s`,
-    reason: "Timeout",
-    code: 408,
-  });
-  res.writeHead(408, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-  res.end(body);
 }
 
 export function createWebhookServer(listener: RequestListener, certs: ServingCerts, options: WebhookServerOptions = {}): WebhookServer {
@@ -189,7 +168,8 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
     // The request timeout, on time and with a JSON answer; Node's own (below) stays as the
     // backstop for a request whose headers never complete.
     const timer = setTimeout(() => {
-      if (!res.headersSent) answerTimedOut(res, limits.requestMs);
+      // Node's own 408 is an empty plain-text response.
+      if (!res.headersSent) answerAndClose(res, 408, "Timeout", `the request was not received and answered within ${limits.requestMs / 1000} s`);
       else res.destroy();
     }, limits.requestMs);
     res.once("close", () => {
