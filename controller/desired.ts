@@ -8,7 +8,7 @@ import { inServedVersion } from "../workspace/kaito/api-versions.js";
 import { kaitoVersionOf } from "../workspace/kaito/select.js";
 import { ANNOTATION_KAITO_VERSION } from "../workspace/kaito/types.js";
 import { childKey } from "./objects.js";
-import { childType } from "./resources.js";
+import { isClusterScopedChild } from "./resources.js";
 import type { LiveObject } from "./objects.js";
 
 export type Desired = { readonly ok: true; readonly expansion: Expansion } | { readonly ok: false; readonly error: string };
@@ -48,7 +48,7 @@ export function desiredState(live: Workspace, options: ExpandOptions): Desired {
  * are cluster-scoped. Apply, keys and hashes use the object as it is stored.
  */
 function asStored(child: KubeObject): KubeObject {
-  if (childType(child.kind)?.namespaced !== false || child.metadata.namespace === undefined) return child;
+  if (!isClusterScopedChild(child.kind) || child.metadata.namespace === undefined) return child;
   const metadata = { ...child.metadata };
   delete metadata.namespace;
   return { ...child, metadata };

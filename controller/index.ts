@@ -29,7 +29,7 @@ import { keyOf } from "./objects.js";
 import type { LiveObject } from "./objects.js";
 import { WorkQueue } from "./queue.js";
 import { NotLeaderError, ReconcileError, Reconciler } from "./reconciler.js";
-import { POD, WORKSPACE, watchedChildTypes } from "./resources.js";
+import { isClusterScopedChild, POD, WORKSPACE, watchedChildTypes } from "./resources.js";
 
 export { FIELD_MANAGER } from "./reconciler.js";
 export { RBAC_RULES } from "./rbac.js";
@@ -163,7 +163,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     for (const ws of workspaceInformer.list()) enqueue(keyOf(ws.metadata?.namespace, ws.metadata?.name ?? ""));
     // Node claims of Workspaces deleted while no replica was leading.
     for (const [kind, cache] of childCaches) {
-      if (kind !== "Machine" && kind !== "NodeClaim") continue;
+      if (!isClusterScopedChild(kind)) continue;
       for (const claim of cache.list()) {
         const key = workspaceKeyOfChild(claim);
         if (key !== undefined) enqueue(key);

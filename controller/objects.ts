@@ -1,5 +1,6 @@
 // Objects as they come from the API server: plain JSON, typed only as far as the controller
 // reads them, with small readers that never trust a field's shape.
+import { isClusterScopedChild } from "./resources.js";
 
 export interface LiveOwnerReference {
   apiVersion?: string;
@@ -83,11 +84,7 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
   return slash < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** Kinds KAITO renders with the Workspace's namespace although they are cluster-scoped: the API
- *  server drops it, so a live node claim has none. */
-const CLUSTER_SCOPED_CHILD_KINDS: ReadonlySet<string> = new Set(["Machine", "NodeClaim"]);
-
 /** Identity of a child across kinds: "Kind/namespace/name" (no namespace for cluster-scoped
  *  kinds, so the rendered and the live node claim have the same key). */
 export const childKey = (kind: string, namespace: string | undefined, name: string): string =>
-  `${kind}/${CLUSTER_SCOPED_CHILD_KINDS.has(kind) ? "" : (namespace ?? "")}/${name}`;
+  `${kind}/${isClusterScopedChild(kind) ? "" : (namespace ?? "")}/${name}`;

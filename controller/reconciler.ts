@@ -19,7 +19,7 @@ import type { ReconcileResult } from "./metrics.js";
 import { childKey, splitKey } from "./objects.js";
 import type { LiveObject } from "./objects.js";
 import type { ObjectCache } from "./informers.js";
-import { childType, WORKSPACE, WORKSPACE_API_VERSION } from "./resources.js";
+import { childType, isClusterScopedChild, WORKSPACE, WORKSPACE_API_VERSION } from "./resources.js";
 import type { ResourceType } from "./resources.js";
 import { computeInvalidStatus, computeStatus, sameStatus, statusView } from "./status.js";
 import type { ApplyFailure } from "./status.js";
@@ -73,8 +73,6 @@ interface StatusWrite {
   readonly after: string | undefined;
   readonly status: WorkspaceStatus;
 }
-
-const NODE_CLAIM_KINDS = new Set(["Machine", "NodeClaim"]);
 
 export class Reconciler {
   private readonly applied = new Map<string, Map<string, AppliedChild>>();
@@ -221,7 +219,7 @@ export class Reconciler {
 
   private cached(child: KubeObject): LiveObject | undefined {
     // KAITO renders node claims with the Workspace's namespace; the live (cluster-scoped) one has none.
-    const namespace = NODE_CLAIM_KINDS.has(child.kind) ? undefined : child.metadata.namespace;
+    const namespace = isClusterScopedChild(child.kind) ? undefined : child.metadata.namespace;
     return this.options.children.get(child.kind)?.get(child.metadata.name ?? "", namespace);
   }
 
@@ -240,7 +238,7 @@ export class Reconciler {
     return this.options.client.request<LiveObject>({
       verb: "patch",
       type: this.typeOf(child.kind),
-      ...(child.metadata.namespace && !NODE_CLAIM_KINDS.has(child.kind) ? { namespace: child.metadata.namespace } : {}),
+      ...(child.metadata.namespace && !isClusterScopedChild(child.kind) ? { namespace: child.metadata.namespace } : {}),
       name: child.metadata.name ?? "",
       // force: the fields sent are the ones the Workspace defines; an edit of one of them by
       // someone else (kubectl scale, an Argo CD sync of a stale copy) is drift to undo.
@@ -256,7 +254,7 @@ export class Reconciler {
     const name = ws.metadata.name ?? "";
     const stale: LiveObject[] = [];
     for (const [kind, cache] of this.options.children) {
-      const clusterScoped = NODE_CLAIM_KINDS.has(kind);
+      const clusterScoped = isClusterScopedChild(kind);
       for (const obj of cache.list(clusterScoped ? undefined : namespace)) {
         if (wanted.has(childKey(kind, obj.metadata?.namespace, obj.metadata?.name ?? ""))) continue;
         if (!appliedByUs(obj)) continue;
@@ -271,7 +269,7 @@ export class Reconciler {
 
   private async deleteNodeClaims(namespace: string, name: string): Promise<void> {
     for (const [kind, cache] of this.options.children) {
-      if (!NODE_CLAIM_KINDS.has(kind)) continue;
+      if (!isClusterScopedChild(kind)) continue;
       for (const claim of cache.list()) {
         const labels = claim.metadata?.labels ?? {};
         if (labels[LABEL_WORKSPACE] === name && labels[LABEL_WORKSPACE_NAMESPACE] === namespace && appliedByUs(claim) && !claim.metadata?.deletionTimestamp) {

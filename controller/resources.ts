@@ -53,6 +53,13 @@ export function childType(kind: string): ResourceType | undefined {
   return isChildKind(kind) ? CHILD_TYPES[kind] : undefined;
 }
 
+/**
+ * The node claims (Machine, NodeClaim): the only cluster-scoped children. KAITO renders them with
+ * the Workspace's namespace, the API server drops it, and they find their Workspace by labels,
+ * not by an owner reference.
+ */
+export const isClusterScopedChild = (kind: string): boolean => childType(kind)?.namespaced === false;
+
 /** The kinds each KAITO release's controller creates (its node claim kind and workload kinds differ). */
 const CHILD_KINDS_BY_KAITO_VERSION: Readonly<Record<KaitoVersion, readonly ChildKind[]>> = {
   "v0.12": ["NodeClaim", "ConfigMap", "Service", "StatefulSet", "Job"],

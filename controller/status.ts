@@ -5,6 +5,7 @@
 // anything else not True is still on its way.
 import type { Condition, ConditionStatus, ConditionType, KubeObject, Plan, Workspace, WorkspaceState, WorkspaceStatus } from "../workspace/index.js";
 import { conditionsOf, childKey, numberAt, record, stringAt } from "./objects.js";
+import { isClusterScopedChild } from "./resources.js";
 import type { LiveCondition, LiveObject } from "./objects.js";
 
 /** A child that could not be applied in this reconcile. */
@@ -62,12 +63,11 @@ interface Verdict {
   readonly failed?: boolean;
 }
 
-const NODE_CLAIM_KINDS = new Set(["Machine", "NodeClaim"]);
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet"]);
 
 export function computeStatus(input: StatusInput): WorkspaceStatus {
   const { workspace, plan, desired } = input;
-  const claims = desired.filter((c) => NODE_CLAIM_KINDS.has(c.kind));
+  const claims = desired.filter((c) => isClusterScopedChild(c.kind));
   const resource = resourceVerdict(input, claims);
   const conditions: [ConditionType, Verdict][] = [["ResourceReady", resource]];
   let summary: Verdict;
@@ -257,7 +257,7 @@ function workloadVerdict(input: StatusInput, desired: readonly KubeObject[]): Ve
   const workload = desired.find((c) => WORKLOAD_KINDS.has(c.kind));
   // A Service or ConfigMap that cannot be applied breaks inference as surely as the workload.
   for (const child of desired) {
-    if (NODE_CLAIM_KINDS.has(child.kind)) continue;
+    if (isClusterScopedChild(child.kind)) continue;
     const failure = failureOf(input, child);
     if (failure?.permanent) return applyFailed(child, failure);
   }
