@@ -61,6 +61,8 @@ describe("bounds on what the server holds at once", () => {
     const held = [await stalledUpload(3 * MIB), await stalledUpload(3 * MIB)];
     await sleep(100);
     assert.equal(handle.server.inFlightBodyBytes, 6 * MIB);
+    const gauge = await handle.metrics.registry.getSingleMetricAsString("admission_requests_in_flight");
+    assert.match(gauge, /^admission_requests_in_flight 2$/m, "both held reviews are in flight");
     // 6 MiB held: another 3 MiB does not fit in 8, whether declared or chunked (counted as the largest body).
     for (const extra of [await stalledUpload(3 * MIB), await stalledUpload(0, true)]) {
       await extra.closed;

@@ -5,7 +5,8 @@
 //
 // A body refused before it is read (too large by its Content-Length, compressed) is read off and
 // thrown away before the answer, up to a bound, so a client still sending it gets the answer
-// rather than a reset; past the bound the connection is closed.
+// rather than a reset; past the bound the connection is closed. Listeners use on() rather than
+// once(): each of these events comes once per request, and once() wraps every listener.
 import type { IncomingMessage } from "node:http";
 
 /** kube-apiserver's own limit on a request body (MaxRequestBodyBytes). */
@@ -62,9 +63,9 @@ function discard(req: IncomingMessage, maxBytes: number, answer: BodyRefusal): P
         resolve({ ...answer, gone: true });
       }
     });
-    req.once("end", () => resolve(answer));
-    req.once("close", () => resolve({ ...answer, gone: !req.complete }));
-    req.once("error", () => resolve({ ...answer, gone: true }));
+    req.on("end", () => resolve(answer));
+    req.on("close", () => resolve({ ...answer, gone: !req.complete }));
+    req.on("error", () => resolve({ ...answer, gone: true }));
   });
 }
 
@@ -100,7 +101,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
       void discard(req, maxBytes, tooLarge).then(settle);
     };
     req.on("data", onData);
-    req.once("end", () => {
+    req.on("end", () => {
       if (size > maxBytes) return;
       const text = Buffer.concat(chunks, size).toString("utf8");
       if (!startsAsObjectOrArray(text)) {
@@ -113,9 +114,9 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
         settle(refused("BadRequest", `the body is not valid JSON (or not a JSON object): ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`));
       }
     });
-    req.once("close", () => {
+    req.on("close", () => {
       if (!req.complete) settle(refused("BadRequest", "the client closed the connection before the body was complete", true));
     });
-    req.once("error", () => settle(refused("BadRequest", "the request body could not be read", true)));
+    req.on("error", () => settle(refused("BadRequest", "the request body could not be read", true)));
   });
 }
