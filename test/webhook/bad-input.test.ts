@@ -11,7 +11,7 @@ import request from "supertest";
 import { createLogger, selfSignedCertificates, startWebhook } from "../../webhook/index.js";
 import type { WebhookHandle } from "../../webhook/index.js";
 import { expand, expandOptions } from "../../workspace/index.js";
-import { WANTED } from "./harness.js";
+import { rawConnection, WANTED } from "./harness.js";
 import { admissionReview, phi3, asKubectlApplied } from "./review.js";
 
 const LIMIT = 256 * 1024;
@@ -257,18 +257,14 @@ describe("bad input", () => {
   });
 
   it("refuses a chunked body that grows past the limit while it streams, and reads the rest off to answer", async () => {
-    const socket = connect({ host: "127.0.0.1", port: handle.address.port, ca, servername: "localhost" });
-    await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
-    let received = "";
-    socket.on("data", (d: Buffer) => (received += d.toString("utf8")));
-    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    const { socket, received, closed } = await rawConnection(handle.address.port, ca);
     socket.write("POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     const chunk = " ".repeat(64 * 1024);
     for (let sent = 0; sent <= LIMIT + chunk.length; sent += chunk.length) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     socket.end("0\r\n\r\n");
     await closed;
-    assert.match(received, /^HTTP\/1\.1 400 /);
-    assert.match(received, new RegExp(`larger than the limit of ${LIMIT} bytes`));
+    assert.match(received(), /^HTTP\/1\.1 400 /);
+    assert.match(received(), new RegExp(`larger than the limit of ${LIMIT} bytes`));
     assert.equal((await request(handle.url).get("/healthz").ca(ca)).status, 200);
   });
 

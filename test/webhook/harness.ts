@@ -3,6 +3,7 @@
 import { request as httpsRequest } from "node:https";
 import type { Agent } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
+import { connect as tlsConnect } from "node:tls";
 import type { TLSSocket } from "node:tls";
 import { Writable } from "node:stream";
 import { issueBundle } from "../../certs/issue.js";
@@ -125,3 +126,21 @@ export function httpsPost(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RawConnection {
+  readonly socket: TLSSocket;
+  /** everything the server has sent so far */
+  readonly received: () => string;
+  readonly closed: Promise<void>;
+}
+
+/** A bare TLS connection to a local server, for writing HTTP by hand (broken, stalled, chunked). */
+export async function rawConnection(port: number, ca: string): Promise<RawConnection> {
+  const socket = tlsConnect({ host: "127.0.0.1", port, ca, servername: "localhost" });
+  await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
+  let received = "";
+  socket.on("data", (d: Buffer) => (received += d.toString("utf8")));
+  socket.on("error", () => undefined);
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  return { socket, received: () => received, closed };
+}

@@ -8,7 +8,8 @@ import { connect } from "node:tls";
 import type { TLSSocket } from "node:tls";
 import { selfSignedCertificates, startWebhook } from "../../webhook/index.js";
 import type { AdmissionReview, WebhookHandle } from "../../webhook/index.js";
-import { capturedLogger, httpsPost, sleep, WANTED } from "./harness.js";
+import { capturedLogger, httpsPost, rawConnection, sleep, WANTED } from "./harness.js";
+import type { RawConnection } from "./harness.js";
 import { admissionReview, phi3 } from "./review.js";
 
 const MIB = 1024 * 1024;
@@ -31,27 +32,15 @@ after(async () => {
   await handle.close();
 });
 
-interface Held {
-  readonly socket: TLSSocket;
-  /** everything the server sent on it */
-  readonly received: () => string;
-  readonly closed: Promise<void>;
-}
-
 /** A connection that declares a body of `declared` bytes and sends all but the last byte. */
-async function stalledUpload(declared: number, chunked = false): Promise<Held> {
-  const socket = connect({ host: "127.0.0.1", port: handle.address.port, ca, servername: "localhost" });
-  open.push(socket);
-  await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
-  let received = "";
-  socket.on("data", (d: Buffer) => (received += d.toString("utf8")));
-  socket.on("error", () => undefined);
-  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+async function stalledUpload(declared: number, chunked = false): Promise<RawConnection> {
+  const held = await rawConnection(handle.address.port, ca);
+  open.push(held.socket);
   const length = chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${declared}`;
-  socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
-  if (chunked) socket.write(`${(64 * 1024).toString(16)}\r\n${" ".repeat(64 * 1024)}\r\n`);
-  else socket.write(" ".repeat(declared - 1));
-  return { socket, received: () => received, closed };
+  held.socket.write(`POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
+  if (chunked) held.socket.write(`${(64 * 1024).toString(16)}\r\n${" ".repeat(64 * 1024)}\r\n`);
+  else held.socket.write(" ".repeat(declared - 1));
+  return held;
 }
 
 const good = (): Promise<{ status: number; body: string }> => httpsPost(handle.url, "/mutate", JSON.stringify(admissionReview({ object: phi3() })), { ca, servername: "localhost" });
