@@ -88,6 +88,12 @@ export class FakeKubeApi {
   private version = 1;
   private readonly store = new Map<string, Map<string, StoredObject>>();
   private readonly watchers = new Set<Watcher>();
+  /**
+   * Every event so far, so a watch from a list's resourceVersion gets what happened between the
+   * list and the watch, as from a real API server (without it, an object written in that gap was
+   * never seen: a flaky test).
+   */
+  private readonly history: { readonly version: number; readonly collection: string; readonly line: string; readonly namespace: string | undefined }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -184,9 +190,11 @@ export class FakeKubeApi {
   }
 
   private notify(collection: string, type: "ADDED" | "MODIFIED" | "DELETED", obj: StoredObject): void {
+    const line = `${JSON.stringify({ type, object: obj })}\n`;
+    this.history.push({ version: this.version, collection, line, namespace: obj.metadata.namespace });
     for (const w of this.watchers) {
       if (w.collection !== collection || (w.namespace !== undefined && w.namespace !== obj.metadata.namespace)) continue;
-      w.res.write(`${JSON.stringify({ type, object: obj })}\n`);
+      w.res.write(line);
     }
   }
 
@@ -215,6 +223,12 @@ export class FakeKubeApi {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.flushHeaders();
       const watcher: Watcher = { collection: r.collection, namespace: r.namespace, res };
+      const since = Number(url.searchParams.get("resourceVersion") ?? NaN);
+      if (Number.isSafeInteger(since)) {
+        for (const e of this.history) {
+          if (e.version > since && e.collection === r.collection && (r.namespace === undefined || r.namespace === e.namespace)) res.write(e.line);
+        }
+      }
       this.watchers.add(watcher);
       req.on("close", () => this.watchers.delete(watcher));
       return;
