@@ -26,7 +26,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type autocannon from "autocannon";
 import express from "express";
-import type { Operation } from "fast-json-patch";
 // The floors load only what they measure (express, TLS settings); everything else is imported
 // in bench(), so a floor's RSS is not inflated by the load generator or the domain.
 import { loadCertDir } from "../../certs/dir-loader.js";
@@ -241,7 +240,7 @@ async function serveFloor(kind: "express" | "node", certDir: string): Promise<vo
 }
 
 async function bench(): Promise<void> {
-  const { default: fastJsonPatch } = await import("fast-json-patch");
+  const { applyReviewPatch } = await import("../helpers/patch.js");
   const { issueBundle } = await import("../../certs/issue.js");
   const { writeCertDir } = await import("../../certs/dir-writer.js");
   const { expand, expandOptions, parseYamlStream } = await import("../../workspace/index.js");
@@ -255,8 +254,7 @@ async function bench(): Promise<void> {
 
   const checkOurs = (text: string): void => {
     const { response } = JSON.parse(text) as { response: { uid: string; allowed: boolean; patch: string } };
-    const ops = JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as Operation[];
-    const patched = fastJsonPatch.applyPatch(structuredClone(object), ops, true, false).newDocument;
+    const patched = applyReviewPatch(object, response.patch);
     if (response.uid !== (review["request"] as { uid: string }).uid || !isDeepStrictEqual(patched, expected)) {
       throw new Error(`ours answered wrongly: ${text}`);
     }

@@ -1,17 +1,17 @@
-// POST /mutate through the express app (supertest): the patch is the one the shared expansion
+// POST /mutate through the request listener (supertest): the patch is the one the shared expansion
 // implies, applied it gives exactly the rendered Workspace, and everything that is not ours to
 // default passes untouched.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import fastJsonPatch from "fast-json-patch";
-import type { Operation } from "fast-json-patch";
 import request from "supertest";
 import { expand, expandOptions, parseYamlStream } from "../../workspace/index.js";
 import { repoPath } from "../helpers/repo.js";
 import { responseOf, testApp } from "./harness.js";
 import { admissionReview, asKubectlApplied, phi3, uidOf } from "./review.js";
+import { applyPatch, decodeReviewPatch } from "../helpers/patch.js";
+import type { PatchOperation } from "../../webhook/json-diff.js";
 
 const { app, lines } = testApp();
 
@@ -24,17 +24,15 @@ async function mutateBody(review: Record<string, unknown>): Promise<ReturnType<t
   return response;
 }
 
-function decodePatch(patch: string | undefined): Operation[] {
+function decodePatch(patch: string | undefined): PatchOperation[] {
   assert.ok(patch !== undefined, "a patch");
-  const ops = JSON.parse(Buffer.from(patch, "base64").toString("utf8")) as Operation[];
-  assert.ok(Array.isArray(ops));
-  return ops;
+  return decodeReviewPatch(patch);
 }
 
 /** What the API server does with the answer: apply the JSON Patch to the object it sent. */
 function applied(object: Record<string, unknown>, patch: string | undefined): Record<string, unknown> {
-  // validateOperation on: a patch that does not apply cleanly fails the test as it would fail the request.
-  return fastJsonPatch.applyPatch(structuredClone(object), decodePatch(patch), true, false).newDocument;
+  // Validating: a patch that does not apply cleanly fails the test as it would fail the request.
+  return applyPatch(object, decodePatch(patch));
 }
 
 const expanded = (object: Record<string, unknown>, namespace = "default"): unknown =>

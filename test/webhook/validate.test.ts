@@ -1,4 +1,4 @@
-// POST /validate through the express app: denials list every violation with its field path,
+// POST /validate through the request listener (supertest): denials list every violation with its field path,
 // UPDATE is checked against oldObject for the fields KAITO freezes, and warnings ride along.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
