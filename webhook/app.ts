@@ -11,6 +11,7 @@ import { clip } from "../workspace/index.js";
 import { denied, parseAdmissionReview, reviewOf } from "./admission-review.js";
 import type { AdmissionRequest } from "./admission-review.js";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "./http/json-body.js";
+import { statusBody as statusOf } from "./http/status-body.js";
 import { DEFAULT_JSON_LIMITS } from "./json-guard.js";
 import type { JsonLimits } from "./json-guard.js";
 import { throttle } from "./log-throttle.js";
@@ -33,9 +34,9 @@ export interface AppOptions {
   readonly jsonLimits?: JsonLimits;
 }
 
-/** The body of an HTTP error answer: a metav1.Status, as the API server's own errors are. */
+/** The body of an HTTP error answer, its message bounded (it may quote the request). */
 export function statusBody(code: number, reason: string, message: string): object {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: clip(message, MAX_MESSAGE_CHARS), reason, code };
+  return statusOf(code, reason, clip(message, MAX_MESSAGE_CHARS));
 }
 
 interface Exchange {

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import type { ServingCerts } from "../certs/index.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/json-body.js";
+import { statusBody } from "./http/status-body.js";
 
 /**
  * TLS 1.3 suites (OpenSSL picks among them itself) and, for TLS 1.2, ECDHE with AES-GCM or
@@ -132,7 +133,7 @@ function answerBusy(res: ServerResponse, refusal: BusyRefusal): void {
 
 /** A metav1.Status as JSON, as every other answer of ours, on a connection that closes after it. */
 function answerAndClose(res: ServerResponse, code: number, reason: string, message: string, headers: Record<string, string> = {}, details?: object): void {
-  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code, ...(details && { details }) });
+  const body = JSON.stringify(statusBody(code, reason, message, details));
   res.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Connection: "close" });
   res.end(body);
 }
