@@ -14,19 +14,7 @@ import { gpuConfigBySku } from "../../workspace/kaito/v0_12/gpu/config.js";
 import { tunableModelNames } from "../../workspace/kaito/v0_12/tuning/index.js";
 import { presetV03 } from "../../workspace/kaito/v0_3/presets.js";
 import { WEBHOOK_SKUS_V03 } from "../../workspace/kaito/v0_3/skus.js";
-import type { ModelFacts } from "../../workspace/models/facts.js";
-
-const locked = (over: Partial<ModelFacts>): ModelFacts => ({
-  name: "Contoso/Tiny-Chat-1B",
-  modelFileSize: "2.05Gi",
-  architectures: ["LlamaForCausalLM"],
-  modelTokenLimit: 2048,
-  hiddenSize: 2048,
-  numHiddenLayers: 22,
-  numAttentionHeads: 32,
-  numKeyValueHeads: 4,
-  ...over,
-});
+import { lockedModel } from "../helpers/model-facts.js";
 
 const v012 = kaitoProfile("v0.12");
 const v03 = kaitoProfile("v0.3");
@@ -70,9 +58,9 @@ describe("KAITO v0.12's listing", () => {
   it("adds the lock's models, marked, skips lock entries for catalog ids, and shows what vLLM cannot serve", () => {
     const lock = {
       models: [
-        locked({ gated: true }),
-        locked({ name: "MICROSOFT/phi-4", modelFileSize: "1.00Gi" }),
-        locked({ name: "Contoso/Odd-1B", architectures: ["NotAModelVllmKnows"] }),
+        lockedModel({ gated: true }),
+        lockedModel({ name: "MICROSOFT/phi-4", modelFileSize: "1.00Gi" }),
+        lockedModel({ name: "Contoso/Odd-1B", architectures: ["NotAModelVllmKnows"] }),
       ],
     };
     const withLock = v012.catalog(lock).models;
@@ -85,7 +73,7 @@ describe("KAITO v0.12's listing", () => {
 });
 
 describe("KAITO v0.3's listing", () => {
-  const { models, instanceTypes } = v03.catalog({ models: [locked({})] });
+  const { models, instanceTypes } = v03.catalog({ models: [lockedModel()] });
 
   it("lists its registered presets, each with its image or private, and reads no lock", () => {
     assert.equal(models.length, 17);

@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import type { ModelFacts } from "../../workspace/models/facts.js";
 import { LEGACY_ALIASES } from "../../workspace/kaito/v0_12/models/aliases.js";
 import { CATALOG } from "../../workspace/kaito/v0_12/models/catalog.js";
 import { diskStorageFor, kvCacheBytesPerToken } from "../../workspace/kaito/v0_12/models/preset.js";
 import { catalogFacts, isValidPresetName, modelIdOf, resolveModel } from "../../workspace/kaito/v0_12/models/resolve.js";
+import { lockedModel } from "../helpers/model-facts.js";
 
 const noLock = { models: [] };
 const withToken = { hasToken: true };
@@ -15,18 +15,6 @@ const withToken = { hasToken: true };
 /** A random mix of upper and lower case letters in the same name. */
 const recased = (name: string) =>
   fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((flags) => [...name].map((c, i) => (flags[i] ? c.toUpperCase() : c.toLowerCase())).join(""));
-
-const lockEntry = (over: Partial<ModelFacts> = {}): ModelFacts => ({
-  name: "Contoso/Tiny-Chat-1B",
-  modelFileSize: "2.05Gi",
-  architectures: ["LlamaForCausalLM"],
-  modelTokenLimit: 2048,
-  hiddenSize: 2048,
-  numHiddenLayers: 22,
-  numAttentionHeads: 32,
-  numKeyValueHeads: 4,
-  ...over,
-});
 
 describe("KAITO v0.12 model resolution", () => {
   it("resolves every catalog id in any letter case to the same preset, served under its lower-case short name", () => {
@@ -65,7 +53,7 @@ describe("KAITO v0.12 model resolution", () => {
   });
 
   it("reads models outside the catalog from the lock, case-insensitively, and says how to add a missing one", () => {
-    const lock = { models: [lockEntry()] };
+    const lock = { models: [lockedModel()] };
     const hit = resolveModel("contoso/tiny-chat-1b", lock, withToken);
     assert.ok(hit.ok);
     assert.equal(hit.source, "lock");
@@ -76,17 +64,17 @@ describe("KAITO v0.12 model resolution", () => {
   });
 
   it("prefers KAITO's catalog over a lock entry for the same id", () => {
-    const shadow = lockEntry({ name: "microsoft/Phi-4", modelFileSize: "1.00Gi" });
+    const shadow = lockedModel({ name: "microsoft/Phi-4", modelFileSize: "1.00Gi" });
     const r = resolveModel("microsoft/phi-4", { models: [shadow] }, withToken);
     assert.ok(r.ok);
     assert.equal(r.preset.modelFileSize, "27.31Gi");
   });
 
   it("needs a token for a gated model and refuses architectures vLLM cannot serve", () => {
-    const gated = { models: [lockEntry({ gated: true })] };
+    const gated = { models: [lockedModel({ gated: true })] };
     assert.equal(resolveModel("contoso/tiny-chat-1b", gated, { hasToken: false }).ok, false);
     assert.equal(resolveModel("contoso/tiny-chat-1b", gated, { hasToken: true }).ok, true);
-    const t5 = { models: [lockEntry({ architectures: ["T5ForConditionalGeneration"] })] };
+    const t5 = { models: [lockedModel({ architectures: ["T5ForConditionalGeneration"] })] };
     assert.equal(resolveModel("contoso/tiny-chat-1b", t5, withToken).ok, false);
   });
 
@@ -94,8 +82,8 @@ describe("KAITO v0.12 model resolution", () => {
     assert.equal(diskStorageFor("7.15Gi"), "87Gi");
     assert.equal(diskStorageFor("944.00Gi"), "1Ti");
     // grouped-query attention: 2 x 8 kv heads x 128 head size x 80 layers x 2 bytes
-    assert.equal(kvCacheBytesPerToken(lockEntry({ hiddenSize: 8192, numAttentionHeads: 64, numKeyValueHeads: 8, numHiddenLayers: 80 })), 327680);
+    assert.equal(kvCacheBytesPerToken(lockedModel({ hiddenSize: 8192, numAttentionHeads: 64, numKeyValueHeads: 8, numHiddenLayers: 80 })), 327680);
     // latent attention (MLA): (kv_lora_rank + rope head size) x layers x 2 bytes
-    assert.equal(kvCacheBytesPerToken(lockEntry({ kvLoraRank: 512, qkRopeHeadDim: 64, numHiddenLayers: 61 })), 70272);
+    assert.equal(kvCacheBytesPerToken(lockedModel({ kvLoraRank: 512, qkRopeHeadDim: 64, numHiddenLayers: 61 })), 70272);
   });
 });
