@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import type { ServingCerts } from "../certs/index.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/json-body.js";
+import { LiveList } from "./http/live-list.js";
 import { statusBody } from "./http/status-body.js";
 
 /**
@@ -149,7 +150,7 @@ export interface WebhookServerOptions {
 export function createWebhookServer(listener: RequestListener, certs: ServingCerts, options: WebhookServerOptions = {}): WebhookServer {
   const limits: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const bounds: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
-  const pending = new Set<ServerResponse>();
+  const pending = new LiveList<ServerResponse>();
   let draining = false;
   let inFlightBytes = 0;
   // One listener, and the bookkeeping runs before the app: the app answers some requests
@@ -164,7 +165,7 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
       return;
     }
     inFlightBytes += claimed;
-    pending.add(res);
+    const entry = pending.add(res);
     if (draining) res.setHeader("Connection", "close");
     // The request timeout, on time and with a JSON answer; Node's own (below) stays as the
     // backstop for a request whose headers never complete.
@@ -175,7 +176,7 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
     }, limits.requestMs);
     res.once("close", () => {
       clearTimeout(timer);
-      pending.delete(res);
+      pending.remove(entry);
       inFlightBytes -= claimed;
     });
     listener(req, res);
@@ -197,14 +198,14 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
   server.requestTimeout = limits.requestMs + limits.checkEveryMs;
 
   // Sockets from the TCP accept on, so a shutdown can also end connections stuck in a handshake.
-  const sockets = new Set<Socket>();
+  const sockets = new LiveList<Socket>();
   server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    const entry = sockets.add(socket);
+    socket.once("close", () => sockets.remove(entry));
   });
   const startDraining = (): void => {
     draining = true;
-    for (const res of pending) if (!res.headersSent) res.setHeader("Connection", "close");
+    for (const res of pending.values()) if (!res.headersSent) res.setHeader("Connection", "close");
   };
   // A client that fails the handshake (wrong CA, a port scanner) is its own problem; without a
   // listener Node would still just drop the socket, this only keeps the intent visible.
@@ -241,7 +242,7 @@ export function createWebhookServer(listener: RequestListener, certs: ServingCer
   };
 }
 
-function drain(server: Server, sockets: Set<Socket>, timeoutMs: number): Promise<ShutdownReport> {
+function drain(server: Server, sockets: LiveList<Socket>, timeoutMs: number): Promise<ShutdownReport> {
   const started = Date.now();
   return new Promise((resolve) => {
     let done = false;
@@ -261,7 +262,7 @@ function drain(server: Server, sockets: Set<Socket>, timeoutMs: number): Promise
     const bound = setTimeout(() => {
       const forced = sockets.size;
       server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.values()) socket.destroy();
       finish(forced === 0, forced);
     }, timeoutMs);
   });
