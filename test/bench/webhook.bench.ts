@@ -13,7 +13,9 @@
 // to CPU 1 and the load generator to CPU 0 (taskset); it is off by default because on the 2-vCPU
 // VM this was written on, pinning made both sides wait for the 4 ms scheduler tick and capped
 // every server near 16 connections / 4 ms = 4000 req/s. Server CPU time per request (from
-// /proc) is reported beside req/s: it does not depend on how busy the machine is otherwise.
+// /proc) is reported beside req/s: it does not depend on how busy the machine is otherwise. Each
+// server runs with V8's --trace-gc, and the pauses of its collections during the measured run are
+// reported too: at concurrency 16 a pause delays every request in flight, so they set p99.
 import { spawn, spawnSync } from "node:child_process";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -46,6 +48,8 @@ type ServerKind = "ours" | "express floor" | "node floor";
 interface Running {
   readonly child: ChildProcess;
   readonly port: number;
+  /** what the server has written to stdout so far: V8's --trace-gc lines (and a floor's port) */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -54,10 +58,11 @@ if (pin) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "
 
 function launch(kind: ServerKind, certDir: string): Promise<Running> {
   const node = process.execPath;
+  // Every server reports its garbage collections (stdout): their pauses are what reach p99.
   const argv =
     kind === "ours"
-      ? [node, repoPath("dist/cli/kaito-gitops.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--cert-dir", certDir, "--log-level", "info", "--no-controller"]
-      : [node, fileURLToPath(import.meta.url), "--floor", kind === "express floor" ? "express" : "node", certDir];
+      ? [node, "--trace-gc", repoPath("dist/cli/kaito-gitops.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--cert-dir", certDir, "--log-level", "info", "--no-controller"]
+      : [node, "--trace-gc", fileURLToPath(import.meta.url), "--floor", kind === "express floor" ? "express" : "node", certDir];
   const [command, ...args] = pin ? ["taskset", "-c", "1", ...argv] : argv;
   // Ours runs with the V8 settings the install bundle's Deployment gives it.
   const env = kind === "ours" ? { ...process.env, NODE_OPTIONS: deploymentNodeOptions() } : process.env;
@@ -78,6 +83,7 @@ function launch(kind: ServerKind, certDir: string): Promise<Running> {
       resolve({
         child,
         port,
+        stdout: () => out,
         stop: async () => {
           if (kind === "ours") child.kill("SIGTERM");
           else child.stdin?.end();
@@ -122,6 +128,23 @@ interface Measured {
   readonly p50: number;
   readonly p99: number;
   readonly rssMiB: number;
+  /** pause of every garbage collection, young and full, per 1,000 requests */
+  readonly gcMsPer1k: number;
+  readonly fullGcs: number;
+}
+
+/** Total pause and full collections in a stretch of V8's --trace-gc output. */
+function gcOf(trace: string): { pauseMs: number; full: number } {
+  let pauseMs = 0;
+  let full = 0;
+  for (const line of trace.split("\n")) {
+    // "... ms: Scavenge 43.0 (48.4) -> 39.4 (48.4) MB, 1.07 / 0.00 ms ..." (pause / external)
+    const kind = /: (Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep)\b/.exec(line)?.[1];
+    if (kind === undefined) continue;
+    pauseMs += Number(/MB, ([\d.]+) \//.exec(line)?.[1] ?? 0);
+    if (kind === "Mark-Compact" || kind === "Mark-Sweep") full += 1;
+  }
+  return { pauseMs, full };
 }
 
 async function drive(port: number, body: string, amount: number, ca: string): Promise<autocannon.Result> {
@@ -152,8 +175,10 @@ async function measure(kind: ServerKind, certDir: string, body: string, ca: stri
     await drive(server.port, body, WARMUP, ca);
     const pid = server.child.pid ?? 0;
     const cpuBefore = cpuSeconds(pid);
+    const traced = server.stdout().length;
     const result = await drive(server.port, body, REQUESTS, ca);
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const gc = gcOf(server.stdout().slice(traced));
     const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
     return {
       rps: result.requests.total / seconds,
@@ -161,6 +186,8 @@ async function measure(kind: ServerKind, certDir: string, body: string, ca: stri
       p50: result.latency.p50,
       p99: result.latency.p99,
       rssMiB: peakRssMiB(pid),
+      gcMsPer1k: (gc.pauseMs * 1000) / result.requests.total,
+      fullGcs: gc.full,
     };
   } finally {
     await server.stop();
@@ -291,13 +318,15 @@ async function bench(): Promise<void> {
             p50: median(rs.map((r) => r.p50)),
             p99: median(rs.map((r) => r.p99)),
             rssMiB: Math.max(...rs.map((r) => r.rssMiB)),
+            gcMsPer1k: median(rs.map((r) => r.gcMsPer1k)),
+            fullGcs: median(rs.map((r) => r.fullGcs)),
           },
         ];
       }),
     );
-    const get = (kind: ServerKind): Measured => summary.get(kind) ?? { rps: NaN, cpuMicros: NaN, p50: NaN, p99: NaN, rssMiB: NaN };
+    const get = (kind: ServerKind): Measured => summary.get(kind) ?? { rps: NaN, cpuMicros: NaN, p50: NaN, p99: NaN, rssMiB: NaN, gcMsPer1k: NaN, fullGcs: NaN };
     printTable(
-      ["server", "req/s", "CPU µs/req", "p50 ms", "p99 ms", "peak RSS MiB (MB)", "req/s by round"],
+      ["server", "req/s", "CPU µs/req", "p50 ms", "p99 ms", "peak RSS MiB (MB)", "GC pause ms/1k req", "full GCs", "req/s by round"],
       kinds.map((kind) => {
         const m = get(kind);
         return [
@@ -307,6 +336,8 @@ async function bench(): Promise<void> {
           fmt(m.p50, 1),
           fmt(m.p99, 1),
           `${fmt(m.rssMiB, 0)} (${fmt(m.rssMiB * 1.048576, 0)})`,
+          fmt(m.gcMsPer1k, 1),
+          fmt(m.fullGcs, 0),
           (runs.get(kind) ?? []).map((r) => fmt(r.rps, 0)).join(" "),
         ];
       }),
