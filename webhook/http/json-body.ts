@@ -7,6 +7,7 @@
 // thrown away before the answer, up to a bound, so a client still sending it gets the answer
 // rather than a reset; past the bound the connection is closed. Listeners use on() rather than
 // once(): each of these events comes once per request, and once() wraps every listener.
+import { isAscii } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 
 /** kube-apiserver's own limit on a request body (MaxRequestBodyBytes). */
@@ -43,13 +44,63 @@ function mediaTypeProblem(header: string | undefined): BodyRefusal | undefined {
 }
 
 /** The first character JSON.parse would see is `{` or `[`, as a strict JSON body reader demands. */
-function startsAsObjectOrArray(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
+function startsAsObjectOrArray(bytes: Uint8Array): boolean {
+  for (const c of bytes) {
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
     return c === 0x7b || c === 0x5b;
   }
   return false;
+}
+
+/**
+ * The body's bytes as they arrive. With a Content-Length (kube-apiserver always sends one) they
+ * are copied into one buffer of that size while the rest is still in transit, rather than joined
+ * after the last one: for a 3 MiB body that copy, with the fresh pages it touches, took about 3 ms
+ * after the end. The buffer is counted against the server's in-flight bound by that length.
+ */
+class BodyBuffer {
+  private buffer: Buffer | undefined;
+  private chunks: Buffer[] = [];
+  size = 0;
+
+  constructor(declared: number) {
+    if (Number.isSafeInteger(declared) && declared > 0) this.buffer = Buffer.allocUnsafe(declared);
+  }
+
+  append(chunk: Buffer): void {
+    // Node ends a body at its Content-Length, so a chunk never passes the buffer; if one did,
+    // the chunks are kept as they come.
+    if (this.buffer !== undefined && this.size + chunk.length <= this.buffer.length) chunk.copy(this.buffer, this.size);
+    else this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  bytes(): Buffer {
+    if (this.chunks.length === 0) return (this.buffer ?? Buffer.alloc(0)).subarray(0, this.size);
+    const filled = this.size - this.chunks.reduce((n, c) => n + c.length, 0);
+    return Buffer.concat([...(this.buffer ? [this.buffer.subarray(0, filled)] : []), ...this.chunks], this.size);
+  }
+
+  release(): void {
+    this.buffer = undefined;
+    this.chunks = [];
+  }
+}
+
+/** The body as JSON, or the 400 that says why not. */
+function parseBody(bytes: Buffer): JsonBody {
+  if (!startsAsObjectOrArray(bytes)) {
+    const empty = bytes.every((c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d);
+    return refused("BadRequest", empty ? "the body is empty; expected an AdmissionReview" : "the body is not valid JSON (or not a JSON object): it does not start with { or [");
+  }
+  // An ASCII body (nearly every review) decodes as Latin-1, a plain copy, to the same string
+  // UTF-8 decoding would give, in a third of the time.
+  const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return refused("BadRequest", `the body is not valid JSON (or not a JSON object): ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+  }
 }
 
 /** Reads off and drops the rest of a refused body, then answers; past the bound, closes the connection. */
@@ -82,8 +133,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
   if (declared > maxBytes) return discard(req, maxBytes, tooLarge);
 
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const body = new BodyBuffer(declared);
+    let overLimit = false;
     let settled = false;
     const settle = (result: JsonBody): void => {
       if (settled) return;
@@ -91,28 +142,21 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
       resolve(result);
     };
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
+      if (body.size + chunk.length <= maxBytes) {
+        body.append(chunk);
         return;
       }
       req.off("data", onData);
-      chunks.length = 0;
+      overLimit = true;
+      body.release();
       void discard(req, maxBytes, tooLarge).then(settle);
     };
     req.on("data", onData);
     req.on("end", () => {
-      if (size > maxBytes) return;
-      const text = Buffer.concat(chunks, size).toString("utf8");
-      if (!startsAsObjectOrArray(text)) {
-        settle(refused("BadRequest", text.trim() === "" ? "the body is empty; expected an AdmissionReview" : "the body is not valid JSON (or not a JSON object): it does not start with { or ["));
-        return;
-      }
-      try {
-        settle({ ok: true, value: JSON.parse(text) as unknown });
-      } catch (err) {
-        settle(refused("BadRequest", `the body is not valid JSON (or not a JSON object): ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`));
-      }
+      if (overLimit) return;
+      const bytes = body.bytes();
+      body.release();
+      settle(parseBody(bytes));
     });
     req.on("close", () => {
       if (!req.complete) settle(refused("BadRequest", "the client closed the connection before the body was complete", true));
