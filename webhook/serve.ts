@@ -22,6 +22,7 @@ import type { AdmissionContext } from "./scope.js";
 import { createWebhookServer } from "./server.js";
 import type { BusyRefusal, ServerLimits, ServerTimeouts, ShutdownReport, WebhookServer } from "./server.js";
 import { throttle } from "./log-throttle.js";
+import { warmUp } from "./warm-up.js";
 
 export const DEFAULT_PORT = 9443;
 export const DEFAULT_HOST = "0.0.0.0";
@@ -97,8 +98,17 @@ export async function startWebhook(options: StartWebhookOptions): Promise<Webhoo
   // must not become an unhandled rejection.
   let context: AdmissionContext | undefined;
   const settingsLoaded = Promise.resolve(options.expandOptions ?? defaultExpandOptions).then(
-    (expandOptions) => {
-      context = { options: expandOptions, ...(options.cluster !== undefined && { cluster: observedAccess(options.cluster, metrics) }) };
+    async (expandOptions) => {
+      const loaded: AdmissionContext = { options: expandOptions, ...(options.cluster !== undefined && { cluster: observedAccess(options.cluster, metrics) }) };
+      const started = performance.now();
+      try {
+        const results = await warmUp(loaded);
+        logger.info({ results, ms: Math.round(performance.now() - started) }, "admission paths warmed up");
+      } catch (err) {
+        // A sample the settings refuse in an unforeseen way must not keep the webhook down.
+        logger.warn({ err }, "admission warm-up failed; serving without it");
+      }
+      context = loaded;
       readiness.set("settings", true, `KAITO ${expandOptions.kaitoVersion}, ${expandOptions.models.models.length} locked model(s)`);
     },
     (err: unknown) => {
