@@ -6,9 +6,8 @@
 //                  a handler that only echoes the uid in an allowed AdmissionReview: the stack
 //   node floor     a bare node:https handler with the same TLS settings that reads the body
 //                  (same 3 MiB cap), parses it and echoes the uid: TLS, HTTP and JSON in Node
-// Both floors parse the body, because no webhook can answer without the request's uid. They run
-// from this same file: `webhook.bench.js --floor express|node CERT_DIR` prints {"port":N} and
-// serves until its stdin closes.
+// Both floors parse the body, because no webhook can answer without the request's uid (they are
+// in floors.ts, each run as its own process).
 // autocannon drives them from this process, one server at a time. BENCH_PIN=1 pins the server
 // to CPU 1 and the load generator to CPU 0 (taskset); it is off by default because on the 2-vCPU
 // VM this was written on, pinning made both sides wait for the 4 ms scheduler tick and capped
@@ -17,23 +16,14 @@
 // server runs with V8's --trace-gc, and the pauses of its collections during the measured run are
 // reported too: at concurrency 16 a pause delays every request in flight, so they set p99.
 import { spawn, spawnSync } from "node:child_process";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type autocannon from "autocannon";
-import express from "express";
-// The floors load only what they measure (express, TLS settings); everything else is imported
-// in bench(), so a floor's RSS is not inflated by the load generator or the domain.
-import { loadCertDir } from "../../certs/dir-loader.js";
-import { DEFAULT_MAX_BODY_BYTES } from "../../webhook/http/json-body.js";
-import { admissionBodyParser, configureExpress } from "./express-floor.js";
-import { SERVER_TIMEOUTS, createWebhookServer, secureContextOptions } from "../../webhook/server.js";
+import { FLOOR_SCRIPT } from "./floors.js";
 import { repoPath } from "../helpers/repo.js";
 
 const CONNECTIONS = 16;
@@ -53,7 +43,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-const pin = process.env["BENCH_PIN"] === "1" && availableParallelism() >= 2 && process.argv[2] !== "--floor";
+const pin = process.env["BENCH_PIN"] === "1" && availableParallelism() >= 2;
 if (pin) spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
 
 function launch(kind: ServerKind, certDir: string): Promise<Running> {
@@ -62,7 +52,7 @@ function launch(kind: ServerKind, certDir: string): Promise<Running> {
   const argv =
     kind === "ours"
       ? [node, "--trace-gc", repoPath("dist/cli/kaito-gitops.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--cert-dir", certDir, "--log-level", "info", "--no-controller"]
-      : [node, "--trace-gc", fileURLToPath(import.meta.url), "--floor", kind === "express floor" ? "express" : "node", certDir];
+      : [node, "--trace-gc", FLOOR_SCRIPT, kind === "express floor" ? "express" : "node", certDir];
   const [command, ...args] = pin ? ["taskset", "-c", "1", ...argv] : argv;
   // Ours runs with the V8 settings the install bundle's Deployment gives it.
   const env = kind === "ours" ? { ...process.env, NODE_OPTIONS: deploymentNodeOptions() } : process.env;
@@ -210,62 +200,6 @@ async function fetchOnce(port: number, body: string, ca: string): Promise<string
   });
 }
 
-/** A floor server (see the top of the file): prints {"port":N}, serves until stdin closes. */
-async function serveFloor(kind: "express" | "node", certDir: string): Promise<void> {
-  const certs = await loadCertDir(certDir);
-  const answer = (uid: unknown): string => JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid, allowed: true } });
-  const uidOf = (body: unknown): unknown => (body as { request?: { uid?: unknown } } | null)?.request?.uid;
-  let listening: Promise<AddressInfo>;
-  let close: () => void;
-  if (kind === "express") {
-    const app = express();
-    configureExpress(app);
-    app.post("/mutate", admissionBodyParser(DEFAULT_MAX_BODY_BYTES), (req, res) => {
-      res.type("application/json").send(answer(uidOf(req.body)));
-    });
-    const server = createWebhookServer(app, certs);
-    listening = server.listen(0, "127.0.0.1");
-    close = () => void server.shutdown(1000).then(() => process.exit(0));
-  } else {
-    const server = createHttpsServer(secureContextOptions(certs), (req, res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > DEFAULT_MAX_BODY_BYTES) {
-          res.writeHead(400).end();
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on("end", () => {
-        let uid: unknown;
-        try {
-          uid = uidOf(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-        } catch {
-          res.writeHead(400).end();
-          return;
-        }
-        const body = answer(uid);
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-      });
-    });
-    server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs;
-    server.headersTimeout = SERVER_TIMEOUTS.headersMs;
-    server.requestTimeout = SERVER_TIMEOUTS.requestMs;
-    listening = new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address() as AddressInfo)));
-    close = () => {
-      server.close(() => process.exit(0));
-      server.closeAllConnections();
-    };
-  }
-  const { port } = await listening;
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-  process.stdin.resume();
-  process.stdin.on("end", close);
-}
-
 async function bench(): Promise<void> {
   const { applyReviewPatch } = await import("../helpers/patch.js");
   const { issueBundle } = await import("../../certs/issue.js");
@@ -367,10 +301,4 @@ async function bench(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--floor") {
-  const [kind, certDir] = process.argv.slice(3);
-  if ((kind !== "express" && kind !== "node") || certDir === undefined) throw new Error("usage: webhook.bench.js --floor express|node CERT_DIR");
-  await serveFloor(kind, certDir);
-} else {
-  await bench();
-}
+await bench();
