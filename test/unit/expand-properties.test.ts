@@ -25,6 +25,7 @@ import { corpusCaseLock } from "../conformance/corpus-lock.js";
 import { KAITO_VERSIONS } from "../../workspace/kaito/types.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { exampleWorkspaces } from "../helpers/examples.js";
+import { seededRandom } from "../helpers/random.js";
 
 fc.configureGlobal({ includeErrorInReport: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
 
@@ -55,18 +56,6 @@ function inputs(): Input[] {
 
 const ALL = inputs();
 const render = (e: Expansion): string => printYamlStream([e.workspace, ...e.children]);
-
-/** A small seeded PRNG (mulberry32): the seed comes from fast-check, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same JSON value with the keys of every object, at every depth, in a shuffled order. */
 function shuffleKeys(value: unknown, random: () => number): unknown {
@@ -142,7 +131,7 @@ describe("expand over every admitted corpus Workspace and every example", () => 
   it("gives the same bytes whatever the key order of the input", () => {
     fc.assert(
       fc.property(fc.constantFrom(...ALL), fc.integer(), (input, seed) => {
-        const shuffled = shuffleKeys(input.workspace, prng(seed));
+        const shuffled = shuffleKeys(input.workspace, seededRandom(seed));
         assert.equal(render(expand(shuffled, input.options)), render(expand(input.workspace, input.options)), input.label);
       }),
       { numRuns: 150 },

@@ -7,17 +7,7 @@ import { describe, it } from "node:test";
 import { jsonPatch } from "../../webhook/json-diff.js";
 import type { PatchOperation } from "../../webhook/json-diff.js";
 import { applyPatch } from "../helpers/patch.js";
-
-/** mulberry32: the same pairs on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/random.js";
 
 const KEYS = ["a", "b", "name", "x/y", "t~1", "~", "", "0", "spec"];
 
@@ -53,7 +43,7 @@ const apply = (doc: unknown, ops: readonly PatchOperation[]): unknown => applyPa
 
 describe("the JSON patch of /mutate", () => {
   it("turns the first value into the second for 5,000 random pairs, and is empty for equal values", () => {
-    const r = random(12);
+    const r = seededRandom(12);
     let operations = 0;
     for (let i = 0; i < 5000; i += 1) {
       const from = value(r, 0);

@@ -4,21 +4,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LiveList } from "../../webhook/http/live-list.js";
 import type { LiveEntry } from "../../webhook/http/live-list.js";
-
-/** mulberry32: the same sequence on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/random.js";
 
 describe("LiveList", () => {
   it("holds what a Set holds through thousands of seeded adds and removes", () => {
-    const r = random(7);
+    const r = seededRandom(7);
     const list = new LiveList<{ id: number }>();
     const model = new Set<{ id: number }>();
     const entries = new Map<{ id: number }, LiveEntry<{ id: number }>>();
