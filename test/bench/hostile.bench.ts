@@ -26,6 +26,18 @@ const inference = (ws: Record<string, unknown>): Record<string, unknown> => ws["
 const resource = (ws: Record<string, unknown>): Record<string, unknown> => ws["resource"] as Record<string, unknown>;
 const many = (item: unknown): unknown[] => Array.from({ length: Math.floor(BODY / (JSON.stringify(item).length + 1)) }, () => item);
 const long = "p".repeat(BODY);
+// Too deep for JSON.stringify to write: placeholders, replaced in the body's text.
+const DEEP_LISTS = "@@deep-lists@@";
+const DEEP_OBJECTS = "@@deep-objects@@";
+
+/** The body's text with a placeholder replaced by nesting that fills it up to BODY bytes. */
+function deepened(text: string): string {
+  const room = BODY - text.length;
+  if (text.includes(`"${DEEP_LISTS}"`)) return text.replace(`"${DEEP_LISTS}"`, "[".repeat(room / 2) + "]".repeat(room / 2));
+  if (!text.includes(`"${DEEP_OBJECTS}"`)) return text;
+  const levels = Math.floor(room / 6);
+  return text.replace(`"${DEEP_OBJECTS}"`, '{"a":'.repeat(levels) + "1" + "}".repeat(levels));
+}
 
 const CASES: readonly [string, Change][] = [
   ["valid phi-3 (baseline)", () => undefined],
@@ -36,6 +48,8 @@ const CASES: readonly [string, Change][] = [
   ["3 MiB instance type", (ws) => (resource(ws)["instanceType"] = long)],
   ["3 MiB unknown field name", (ws) => (resource(ws)[long] = 1)],
   ["253-char unknown preset", (ws) => ((inference(ws)["preset"] as Record<string, unknown>)["name"] = "q".repeat(253))],
+  ["3 MiB of nested lists", (ws) => (resource(ws)["extra"] = DEEP_LISTS)],
+  ["3 MiB of nested objects", (ws) => (resource(ws)["extra"] = DEEP_OBJECTS)],
   ["100k labels", (ws) => ((ws["metadata"] as Record<string, unknown>)["labels"] = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
   ["100k unknown fields", (ws) => Object.assign(resource(ws), Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
 ];
@@ -69,7 +83,7 @@ const rows: string[][] = [];
 for (const [name, change] of CASES) {
   const ws = phi3();
   change(ws);
-  const body = JSON.stringify(admissionReview({ object: ws }));
+  const body = deepened(JSON.stringify(admissionReview({ object: ws })));
   const serve = await startServe(["--port", "0", "--host", "127.0.0.1", "--no-controller"]);
   const ca = Buffer.from(await serve.firstStdoutLine(), "base64").toString("utf8");
   const url = `https://127.0.0.1:${serve.port}`;

@@ -163,6 +163,23 @@ describe("hostile admission requests", () => {
     }
   });
 
+  it("3 MiB of nested lists or objects is refused before it is parsed; a body only somewhat too deep gets its denial with the path", async () => {
+    const template = review({ ...phi3(), extra: "@@" });
+    const room = MAX_BODY - 4096 - template.length;
+    for (const [what, deep] of [
+      ["lists", "[".repeat(room / 2) + "]".repeat(room / 2)],
+      ["objects", '{"a":'.repeat(Math.floor(room / 6)) + "1" + "}".repeat(Math.floor(room / 6))],
+    ] as const) {
+      const answer = await postWhileProbing("/validate", template.replace('"@@"', deep));
+      assertBounded(what, answer);
+      assert.equal(answer.status, 400, `${what}: ${answer.body.slice(0, 200)}`);
+      assert.match(answer.body, /nests arrays and objects more than 256 levels deep/, what);
+    }
+    // 150 levels: within what the body reader parses, past the request's limit of 100.
+    const status = denialOf(await postWhileProbing("/validate", template.replace('"@@"', "[".repeat(150) + "]".repeat(150)).padEnd(70_000, " ")));
+    assert.match(status.message, /request\.object\.extra(\[0\])+: nested deeper than 100 levels/);
+  });
+
   it("a malformed oldObject is refused with its field path, not an internal error", async () => {
     const old = phi3();
     (old["resource"] as Record<string, unknown>)["instanceType"] = 42;
