@@ -124,4 +124,27 @@ describe("CLI inputs", () => {
     assertRefused(kaitoGitops(["validate", "binary.yaml"], dir), 3, /the tag !!binary is not allowed/);
     assert.equal(kaitoGitops(["validate", "str.yaml"], dir).code, 0, "the core schema's own tags stay");
   });
+
+  it("lists and maps nested past 256 levels are refused where they pass it, flow or block, before they are parsed", () => {
+    const levels = 1_000_000;
+    const indented = (item: (depth: number) => string): string => Array.from({ length: 300 }, (_, d) => `${" ".repeat(d)}${item(d)}\n`).join("");
+    const dir = folder({
+      "lists.yaml": `a: ${"[".repeat(levels)}${"]".repeat(levels)}\n`,
+      "json.yaml": `${'{"a":'.repeat(levels / 5)}1${"}".repeat(levels / 5)}\n`,
+      "maps.yaml": indented(() => "a:"),
+      "sequences.yaml": indented(() => "-"),
+      // Brackets in scalars and comments are text, not nesting.
+      "text.yaml": `${WORKSPACE}  # ${"[".repeat(1000)}\nextra: "${"{".repeat(1000)}"\n`,
+      "just-under.yaml": `a: ${"[".repeat(250)}${"]".repeat(250)}\n`,
+    });
+    const started = performance.now();
+    assertRefused(kaitoGitops(["validate", "lists.yaml"], dir), 3, /^lists\.yaml:1:258: lists and maps nest more than 256 levels deep here/m);
+    assertRefused(kaitoGitops(["validate", "json.yaml"], dir), 3, /^json\.yaml:1:1276: lists and maps nest more than 256 levels deep here/m);
+    assertRefused(kaitoGitops(["validate", "maps.yaml"], dir), 3, /^maps\.yaml:256:256: lists and maps nest/m);
+    assertRefused(kaitoGitops(["validate", "sequences.yaml"], dir), 3, /^sequences\.yaml:256:256: lists and maps nest/m);
+    // Generous: the four took 14 s and 1.6 GiB for the first alone before the bound.
+    assert.ok(performance.now() - started < 15_000, `${Math.round(performance.now() - started)} ms`);
+    assert.doesNotMatch(kaitoGitops(["validate", "text.yaml"], dir).stderr, /nest more than/);
+    assert.doesNotMatch(kaitoGitops(["validate", "just-under.yaml"], dir).stderr, /nest more than/);
+  });
 });
