@@ -1,9 +1,9 @@
-// The body reader's nesting scan (webhook/http/json-body.ts), which refuses a large body too deep
+// The body reader's nesting scan (webhook/http/json-nesting.ts), which refuses a large body too deep
 // to parse cheaply before JSON.parse sees it: against the depth of the parsed value, for seeded
 // random JSON whose strings hold brackets, quotes and runs of backslashes.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nestsDeeperThan } from "../../webhook/http/json-body.js";
+import { nestsDeeperThan } from "../../webhook/http/json-nesting.js";
 import { seededRandom } from "../helpers/random.js";
 
 const STRINGS = ["", "[", "]]]", "{[", '"', '\\\\"[', "\\\\", 'a\\"{{{', "x".repeat(40), "é[ü{"];
