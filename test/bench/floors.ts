@@ -27,7 +27,7 @@ export const FLOOR_SCRIPT = fileURLToPath(import.meta.url);
  * Settings every express app serving admission reviews should have. ETags would hash every
  * response for a client that never revalidates; the query string (?timeout=10s) is not needed.
  */
-export function configureExpress(app: Express): void {
+function configureExpress(app: Express): void {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", false);
@@ -37,7 +37,7 @@ export function configureExpress(app: Express): void {
  * JSON objects and arrays only, no compressed bodies (the API server never compresses, and
  * inflating is where size limits get dodged).
  */
-export function admissionBodyParser(maxBodyBytes: number): RequestHandler {
+function admissionBodyParser(maxBodyBytes: number): RequestHandler {
   return express.json({ limit: maxBodyBytes, strict: true, inflate: false, type: "application/json" });
 }
 
@@ -103,9 +103,9 @@ export interface RunningFloor {
   stop(): Promise<void>;
 }
 
-/** A floor in its own process (`node [nodeArgs] floors.js KIND CERT_DIR`), once it listens. */
-export function startFloor(kind: FloorKind, certDir: string, nodeArgs: readonly string[] = []): Promise<RunningFloor> {
-  const child = spawn(process.execPath, [...nodeArgs, FLOOR_SCRIPT, kind, certDir], { stdio: ["pipe", "pipe", "pipe"] });
+/** A floor in its own process (`node floors.js KIND CERT_DIR`), once it listens. */
+export function startFloor(kind: FloorKind, certDir: string): Promise<RunningFloor> {
+  const child = spawn(process.execPath, [FLOOR_SCRIPT, kind, certDir], { stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8");

@@ -5,7 +5,6 @@
 // name answered < 50 ms). Each body also goes to a fresh node floor (floors.ts: a bare HTTPS server
 // that reads and parses it and answers with its uid), the same way: what moving and parsing those
 // bytes costs before any of our work.
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ import { httpsPost, sleep } from "../webhook/harness.js";
 import { admissionReview, phi3 } from "../webhook/review.js";
 import { startServe } from "../webhook/serve-process.js";
 import { startFloor } from "./floors.js";
-import { fmt, printTable } from "./measure.js";
+import { fmt, peakRssMiB, printTable } from "./measure.js";
 
 const BODY = 3 * 1024 * 1024 - 4096;
 
@@ -53,11 +52,6 @@ const CASES: readonly [string, Change][] = [
   ["100k labels", (ws) => ((ws["metadata"] as Record<string, unknown>)["labels"] = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
   ["100k unknown fields", (ws) => Object.assign(resource(ws), Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])))],
 ];
-
-function peakRssMiB(pid: number): number {
-  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  return Number(kib) / 1024;
-}
 
 const floorCertDir = await mkdtemp(join(tmpdir(), "kaito-gitops-bench-hostile-"));
 const floorCerts = issueBundle({ service: "floor", namespace: "bench", ipAddresses: ["127.0.0.1"] }, new Date());

@@ -1,7 +1,7 @@
 // Measuring a whole command the way a user runs it: a fresh process, wall time and peak RSS
 // (GNU time's maximum resident set size), output to a file.
 import { spawnSync } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
+import { openSync, closeSync, readFileSync } from "node:fs";
 
 export interface Measurement {
   readonly seconds: number;
@@ -22,6 +22,12 @@ export function measure(argv: readonly string[], opts: { stdout?: string; cwd?: 
   if (run.status !== 0) throw new Error(`${argv.join(" ")} exited ${run.status}: ${stderr.slice(-2000)}`);
   const kib = Number(stderr.trim().split("\n").pop());
   return { seconds, peakRssMiB: kib / 1024 };
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kib) / 1024;
 }
 
 export const median = (xs: readonly number[]): number => {

@@ -22,9 +22,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
+import { request } from "node:https";
+import run from "autocannon";
 import type autocannon from "autocannon";
-import { FLOOR_SCRIPT } from "./floors.js";
+import { writeCertDir } from "../../certs/dir-writer.js";
+import { issueBundle } from "../../certs/issue.js";
+import { expand, expandOptions, parseYamlStream } from "../../workspace/index.js";
+import { applyReviewPatch } from "../helpers/patch.js";
 import { repoPath } from "../helpers/repo.js";
+import { admissionReview, asKubectlApplied } from "../webhook/review.js";
+import { FLOOR_SCRIPT } from "./floors.js";
+import { fmt, median, peakRssMiB, printTable } from "./measure.js";
 
 const CONNECTIONS = 16;
 const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 20_000);
@@ -104,13 +112,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
-/** Peak resident set size (VmHWM) of a live process, in MiB. */
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  return Number(kib) / 1024;
-}
-
 interface Measured {
   readonly rps: number;
   /** server CPU per request: unlike req/s, not skewed by other processes sharing the CPU */
@@ -138,7 +139,6 @@ function gcOf(trace: string): { pauseMs: number; full: number } {
 }
 
 async function drive(port: number, body: string, amount: number, ca: string): Promise<autocannon.Result> {
-  const { default: run } = await import("autocannon");
   const result = await run({
     url: `https://127.0.0.1:${port}/mutate`,
     method: "POST",
@@ -185,7 +185,6 @@ async function measure(kind: ServerKind, certDir: string, body: string, ca: stri
 }
 
 async function fetchOnce(port: number, body: string, ca: string): Promise<string> {
-  const { request } = await import("node:https");
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port, path: "/mutate", method: "POST", ca, servername: SERVERNAME, headers: { "content-type": "application/json" } },
@@ -201,12 +200,6 @@ async function fetchOnce(port: number, body: string, ca: string): Promise<string
 }
 
 async function bench(): Promise<void> {
-  const { applyReviewPatch } = await import("../helpers/patch.js");
-  const { issueBundle } = await import("../../certs/issue.js");
-  const { writeCertDir } = await import("../../certs/dir-writer.js");
-  const { expand, expandOptions, parseYamlStream } = await import("../../workspace/index.js");
-  const { admissionReview, asKubectlApplied } = await import("../webhook/review.js");
-  const { fmt, median, printTable } = await import("./measure.js");
   const example = parseYamlStream(readFileSync(repoPath("examples/inference/phi-3-mini.yaml"), "utf8"), "phi-3-mini.yaml")[0]?.value as Record<string, unknown>;
   const object = asKubectlApplied(example, "default");
   const review = admissionReview({ object, uid: "0f6c1e2a-7c3b-4d5e-9f80-1a2b3c4d5e6f" });
