@@ -48,11 +48,7 @@ interface Exchange {
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(value);
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.end(text);
+  sendText(res, status, "application/json", JSON.stringify(value));
 }
 
 function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {

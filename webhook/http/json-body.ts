@@ -55,13 +55,10 @@ function mediaTypeProblem(header: string | undefined): BodyRefusal | undefined {
   return undefined;
 }
 
-/** The first character JSON.parse would see is `{` or `[`, as a strict JSON body reader demands. */
-function startsAsObjectOrArray(bytes: Uint8Array): boolean {
-  for (const c of bytes) {
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    return c === 0x7b || c === 0x5b;
-  }
-  return false;
+/** The first byte that is not JSON whitespace, or undefined for a blank body. */
+function firstNonSpace(bytes: Uint8Array): number | undefined {
+  for (const c of bytes) if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;
+  return undefined;
 }
 
 /**
@@ -81,16 +78,18 @@ class BodyBuffer {
 
   append(chunk: Buffer): void {
     // Node ends a body at its Content-Length, so a chunk never passes the buffer; if one did,
-    // the chunks are kept as they come.
-    if (this.buffer !== undefined && this.size + chunk.length <= this.buffer.length) chunk.copy(this.buffer, this.size);
+    // what was copied becomes the first chunk and the rest is kept as it comes.
+    if (this.buffer !== undefined && this.size + chunk.length > this.buffer.length) {
+      this.chunks.push(this.buffer.subarray(0, this.size));
+      this.buffer = undefined;
+    }
+    if (this.buffer !== undefined) chunk.copy(this.buffer, this.size);
     else this.chunks.push(chunk);
     this.size += chunk.length;
   }
 
   bytes(): Buffer {
-    if (this.chunks.length === 0) return (this.buffer ?? Buffer.alloc(0)).subarray(0, this.size);
-    const filled = this.size - this.chunks.reduce((n, c) => n + c.length, 0);
-    return Buffer.concat([...(this.buffer ? [this.buffer.subarray(0, filled)] : []), ...this.chunks], this.size);
+    return this.buffer !== undefined ? this.buffer.subarray(0, this.size) : Buffer.concat(this.chunks, this.size);
   }
 
   release(): void {
@@ -101,9 +100,10 @@ class BodyBuffer {
 
 /** The body as JSON, or the 400 that says why not. */
 function parseBody(bytes: Buffer): JsonBody {
-  if (!startsAsObjectOrArray(bytes)) {
-    const empty = bytes.every((c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d);
-    return refused("BadRequest", empty ? "the body is empty; expected an AdmissionReview" : "the body is not valid JSON (or not a JSON object): it does not start with { or [");
+  // A strict JSON body reader takes only an object or an array.
+  const first = firstNonSpace(bytes);
+  if (first !== 0x7b && first !== 0x5b) {
+    return refused("BadRequest", first === undefined ? "the body is empty; expected an AdmissionReview" : "the body is not valid JSON (or not a JSON object): it does not start with { or [");
   }
   if (bytes.length >= NESTING_SCAN_FROM_BYTES && nestsDeeperThan(bytes, MAX_BODY_NESTING)) {
     return refused("BadRequest", `the body nests arrays and objects more than ${MAX_BODY_NESTING} levels deep; an AdmissionReview nests a few dozen`);
@@ -143,9 +143,9 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
   if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
     return discard(req, maxBytes, refused("UnsupportedMediaType", `content encoding ${JSON.stringify(encoding.slice(0, 40))} is not accepted; send uncompressed UTF-8 JSON`));
   }
-  const tooLarge = refused("RequestEntityTooLarge", `the body is larger than the limit of ${maxBytes} bytes`);
+  const tooLarge = (): BodyRefusal => refused("RequestEntityTooLarge", `the body is larger than the limit of ${maxBytes} bytes`);
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) return discard(req, maxBytes, tooLarge);
+  if (declared > maxBytes) return discard(req, maxBytes, tooLarge());
 
   return new Promise((resolve) => {
     const body = new BodyBuffer(declared);
@@ -164,7 +164,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Js
       req.off("data", onData);
       overLimit = true;
       body.release();
-      void discard(req, maxBytes, tooLarge).then(settle);
+      void discard(req, maxBytes, tooLarge()).then(settle);
     };
     req.on("data", onData);
     req.on("end", () => {
